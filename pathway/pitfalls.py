@@ -1,0 +1,51 @@
+"""Pitfalls the sources name, raised as warnings in the replay where the pathway meets them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Pitfall:
+    id: str
+    rules: tuple[str, ...]
+    text: str
+
+    def warn(self, detail: str = "") -> str:
+        rules = ", ".join(self.rules)
+        return f"[{self.id}] {self.text}" + (f" ({detail})" if detail else "") + f" [{rules}]"
+
+
+SURGERY_FIRST_MULTIFOCAL = Pitfall(
+    "surgery-first-multifocal", ("R7",), "Never operate first on multifocal disease: systemic therapy comes first"
+)
+BIOPSY = Pitfall(
+    "biopsy-colorectal",
+    ("R2",),
+    "Do not biopsy a liver lesion that may be a resectable colorectal metastasis; find the primary by "
+    "colonoscopy and upper endoscopy (risk of seeding the tract)",
+)
+COMPLETE_RESPONSE = Pitfall(
+    "waiting-for-complete-response",
+    ("R19",),
+    "A complete radiological response is not a cure: viable tumour often remains and vanished lesions are hard "
+    "to find at surgery; resect the original sites now and do not wait",
+)
+INERTIA = Pitfall(
+    "treatment-inertia",
+    ("R17",),
+    "Treatment inertia: a good responder must be re-evaluated for resection at every reassessment",
+)
+PROLONGED_CHEMO = Pitfall(
+    "prolonged-chemotherapy",
+    ("D-PROLONGED",),
+    "Prolonged chemotherapy without surgery causes steatosis and hepatotoxicity that threaten the remnant",
+)
+SMALL_LESION_MAY_VANISH = Pitfall(
+    "small-lesion-may-vanish",
+    ("R8",),
+    "A metastasis under 2 cm may disappear on chemotherapy and be lost at surgery: operate first",
+)
+
+ALL = (SURGERY_FIRST_MULTIFOCAL, BIOPSY, COMPLETE_RESPONSE, INERTIA, PROLONGED_CHEMO, SMALL_LESION_MAY_VANISH)
+IDS = tuple(p.id for p in ALL)
