@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
+from typing import NoReturn
 
 from .engine import Parted
 from .errors import Problem, ScenarioError
@@ -16,7 +17,7 @@ EXIT_OK, EXIT_UNMET, EXIT_INVALID = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2 on usage errors, as we want
+    def error(self, message: str) -> NoReturn:  # usage errors exit 2, like invalid input
         self.print_usage(sys.stderr)
         self.exit(EXIT_INVALID, f"pathway: error: {message}\n")
 
@@ -97,7 +98,16 @@ def _check(paths: Sequence[str]) -> int:
             continue
         key = (str(path.parent), scenario.id)
         if key in seen:
-            problems.append(Problem("id", "duplicate scenario id in this folder", repr(scenario.id), f"an id not used by {seen[key]}", 1, file))
+            problems.append(
+                Problem(
+                    "id",
+                    "duplicate scenario id in this folder",
+                    repr(scenario.id),
+                    f"an id not used by {seen[key]}",
+                    1,
+                    file,
+                )
+            )
             invalid = True
             continue
         seen[key] = file

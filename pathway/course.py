@@ -5,8 +5,9 @@ Guards read a Case and nothing else; the engine replaces it, never mutates it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping
+from typing import Any
 
 from .patient import Patient
 

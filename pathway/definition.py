@@ -21,8 +21,9 @@ share a trigger). The order below follows PATHWAY.md:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from . import guards as g
 from . import pitfalls
@@ -57,7 +58,7 @@ class Decision:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Plan:
     """What taking a road means: the decision, why, and what changes on arrival."""
 
@@ -69,7 +70,7 @@ class Plan:
     patient: Mapping[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class State:
     name: str
     phase: str
@@ -80,7 +81,7 @@ class State:
     needs_finding: Callable[[Case], bool] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Road:
     name: str
     source: str
@@ -266,7 +267,9 @@ def _surgeon_first(case: Case) -> str:
     return "the HPB surgeon reviews every lesion before chemotherapy starts"
 
 
-def _liver_operation(case: Case, base: str) -> tuple[str, tuple[str, ...], tuple[str, ...], dict[str, Any], dict[str, Any]]:
+def _liver_operation(
+    case: Case, base: str
+) -> tuple[str, tuple[str, ...], tuple[str, ...], dict[str, Any], dict[str, Any]]:
     """R26/R27: with the primary in place, simultaneous resection or liver first."""
     p = case.patient.primary
     lv = case.patient.liver
@@ -330,7 +333,7 @@ def plan_refer(case: Case) -> Plan:
 
 def plan_staged(case: Case) -> Plan:
     p = case.patient
-    reasons = (
+    reasons: tuple[str, ...] = (
         "workup complete: triple-phase CT, CT chest, fitness, volumetry and CEA",
         f"ECOG {p.ecog}, FLR {p.liver.flr_percent:g}%",
     )
@@ -392,7 +395,7 @@ def plan_systemic_ehd(case: Case) -> Plan:
     plan = _palliative_systemic(case, "unresectable-extrahepatic", CONVERSION)
     return Plan(
         plan.decision,
-        plan.reasons + ("systemic therapy controls disease inside and outside the liver",),
+        (*plan.reasons, "systemic therapy controls disease inside and outside the liver"),
         plan.rules,
         course=plan.course,
     )
@@ -405,7 +408,7 @@ def plan_systemic_unfit(case: Case) -> Plan:
 def plan_ablation(case: Case) -> Plan:
     lv = case.patient.liver
     warnings: tuple[str, ...] = ()
-    reasons = ("radiofrequency ablation as the primary treatment, no chemotherapy first",)
+    reasons: tuple[str, ...] = ("radiofrequency ablation as the primary treatment, no chemotherapy first",)
     if lv.largest_cm > g.ABLATION_BEST_CM:
         reasons += (f"lesions over 3 cm ({lv.largest_cm:g} cm) ablate less reliably",)
     return Plan(
@@ -431,7 +434,12 @@ def plan_upfront_small(case: Case) -> Plan:
         course={"intent": "curative", "regimen": choice.regimen, "systemic_months": 0.0},
     )
     return Plan(
-        Decision(plan.decision.category, "curative", f"{choice.regimen.name} after surgery (6 months)", plan.decision.procedure),
+        Decision(
+            plan.decision.category,
+            "curative",
+            f"{choice.regimen.name} after surgery (6 months)",
+            plan.decision.procedure,
+        ),
         plan.reasons,
         plan.rules,
         plan.warnings,
@@ -518,7 +526,9 @@ def plan_progression(case: Case) -> Plan:
     nl = next_line(course.regimen)
     reasons = list(nl.reasons)
     if course.intent == "perioperative":
-        reasons.append("progression on perioperative chemotherapy signals aggressive biology: best salvage, not resection")
+        reasons.append(
+            "progression on perioperative chemotherapy signals aggressive biology: best salvage, not resection"
+        )
     reasons.append("liver-directed therapy may be added for liver-dominant progression")
     return Plan(
         Decision("progression", "palliative", nl.regimen.name, None),
@@ -729,7 +739,11 @@ def plan_surveillance(case: Case) -> Plan:
     reasons: tuple[str, ...] = ("CT chest/abdomen/pelvis with CEA every 3 months for 2 years, then 6-monthly",)
     if case.course.margin == "R1":
         reasons += ("R1 margin, no postoperative therapy left to give",)
-    return Plan(Decision("surveillance", "curative", None, "CT and CEA surveillance"), reasons=reasons, rules=("R30", "D-SURVEILLANCE"))
+    return Plan(
+        Decision("surveillance", "curative", None, "CT and CEA surveillance"),
+        reasons=reasons,
+        rules=("R30", "D-SURVEILLANCE"),
+    )
 
 
 def plan_adjuvant_done(case: Case) -> Plan:
@@ -801,54 +815,281 @@ _MDT_SURGERY = _const(SURGERY_AFTER_CHEMO, "D-CLOCK")
 
 ROADS: tuple[Road, ...] = (
     _R("referred", "referral", "staging", (), ("R1",), plan_refer),
-    _R("staging_complete", "staging", "mdt_review", (g.primary_known, g.colorectal_biomarkers_known), ("R2", "R3"), plan_staged),
+    _R(
+        "staging_complete",
+        "staging",
+        "mdt_review",
+        (g.primary_known, g.colorectal_biomarkers_known),
+        ("R2", "R3"),
+        plan_staged,
+    ),
     # mdt_review (first match wins; see the module docstring)
-    _R("supportive_care", "mdt_review", "best_supportive_care", (g.ecog_3_4,), ("D-ECOG",), plan_supportive),
-    _R("primary_first", "mdt_review", "primary_resection", (g.symptomatic_primary_in_place,), ("R25",), plan_primary_first),
-    _R("palliate_symptoms", "mdt_review", "locoregional", (g.local_symptoms,), ("R29", "R28", "D-SYMPTOMS"), plan_symptom_palliation),
-    _R("systemic_ecog_2", "mdt_review", "palliative_systemic", (g.ecog_2,), ("D-ECOG",), plan_systemic_ecog2),
-    _R("systemic_unresectable_ehd", "mdt_review", "palliative_systemic", (g.unresectable_ehd,), ("R4",), plan_systemic_ehd),
-    _R("ablation_unfit", "mdt_review", "locoregional", (g.unfit_or_refuses, g.no_ehd, g.rfa_eligible_extent), ("R23",), plan_ablation),
-    _R("systemic_unfit", "mdt_review", "palliative_systemic", (g.unfit_or_refuses,), ("R4", "D-PALLIATIVE-REGIMEN"), plan_systemic_unfit),
-    _R("upfront_surgery_small_solitary", "mdt_review", "surgery", (*RESECTABLE, g.single_lesion, g.largest_below_2cm), ("R8", "R4"), plan_upfront_small, _MDT_SURGERY),
+    _R("supportive_care", "mdt_review", "best_supportive_care", (g.ecog_3_4,), ("R4", "D-ECOG"), plan_supportive),
+    _R(
+        "primary_first",
+        "mdt_review",
+        "primary_resection",
+        (g.symptomatic_primary_in_place,),
+        ("R25",),
+        plan_primary_first,
+    ),
+    _R(
+        "palliate_symptoms",
+        "mdt_review",
+        "locoregional",
+        (g.local_symptoms,),
+        ("R29", "R28", "D-SYMPTOMS"),
+        plan_symptom_palliation,
+    ),
+    _R("systemic_ecog_2", "mdt_review", "palliative_systemic", (g.ecog_2,), ("R4", "D-ECOG"), plan_systemic_ecog2),
+    _R(
+        "systemic_unresectable_ehd",
+        "mdt_review",
+        "palliative_systemic",
+        (g.unresectable_ehd,),
+        ("R4",),
+        plan_systemic_ehd,
+    ),
+    _R(
+        "ablation_unfit",
+        "mdt_review",
+        "locoregional",
+        (g.unfit_or_refuses, g.no_ehd, g.rfa_eligible_extent),
+        ("R23",),
+        plan_ablation,
+    ),
+    _R(
+        "systemic_unfit",
+        "mdt_review",
+        "palliative_systemic",
+        (g.unfit_or_refuses,),
+        ("R4", "D-PALLIATIVE-REGIMEN"),
+        plan_systemic_unfit,
+    ),
+    _R(
+        "upfront_surgery_small_solitary",
+        "mdt_review",
+        "surgery",
+        (*RESECTABLE, g.single_lesion, g.largest_below_2cm),
+        ("R8", "R4"),
+        plan_upfront_small,
+        _MDT_SURGERY,
+    ),
     _R("perioperative_chemotherapy", "mdt_review", "neoadjuvant", RESECTABLE, ("R4", "R9", "R10"), plan_perioperative),
-    _R("upfront_surgery_low_risk", "mdt_review", "surgery", (*RESECTABLE, g.not_multifocal, g.no_high_risk_features), ("R10", "R7"), plan_upfront_low_risk, _MDT_SURGERY, alternative=True),
-    _R("conversion_chemotherapy", "mdt_review", "neoadjuvant", (g.initially_unresectable,), ("R6", "R16"), plan_conversion),
+    _R(
+        "upfront_surgery_low_risk",
+        "mdt_review",
+        "surgery",
+        (*RESECTABLE, g.not_multifocal, g.no_high_risk_features),
+        ("R10", "R7"),
+        plan_upfront_low_risk,
+        _MDT_SURGERY,
+        alternative=True,
+    ),
+    _R(
+        "conversion_chemotherapy",
+        "mdt_review",
+        "neoadjuvant",
+        (g.initially_unresectable,),
+        ("R6", "R16"),
+        plan_conversion,
+    ),
     _R("neoadjuvant_block_done", "neoadjuvant", "reassessment", (), ("R16",), _block_done),
     _R("palliative_block_done", "palliative_systemic", "reassessment", (), ("R16",), _block_done),
     _R("local_block_done", "locoregional", "reassessment", (), ("R16", "R28"), _block_done),
     # reassessment (first match wins)
     _R("urgent_review_symptoms", "reassessment", "mdt_review", (g.severe_symptoms,), ("R29",), plan_urgent_mdt),
-    _R("urgent_review_performance", "reassessment", "mdt_review", (g.ecog_3_4,), ("D-ECOG",), plan_urgent_mdt),
-    _R("next_line_on_progression", "reassessment", "palliative_systemic", (g.response_is("progression", rules=("R18",)),), ("R18",), plan_progression),
-    _R("surveillance_after_ablation", "reassessment", "surveillance", (g.intent_is("ablative"), g.response_is("complete", rules=("R23",))), ("R23", "D-ABLATION-FOLLOWUP"), plan_ablation_complete),
-    _R("resect_after_complete_response", "reassessment", "surgery", (g.response_is("complete", rules=("R19",)), *g.OPERABLE), ("R19",), plan_complete_response, _to_surgery),
+    _R("urgent_review_performance", "reassessment", "mdt_review", (g.ecog_3_4,), ("R29", "D-ECOG"), plan_urgent_mdt),
+    _R(
+        "next_line_on_progression",
+        "reassessment",
+        "palliative_systemic",
+        (g.response_is("progression", rules=("R18",)),),
+        ("R18",),
+        plan_progression,
+    ),
+    _R(
+        "surveillance_after_ablation",
+        "reassessment",
+        "surveillance",
+        (g.intent_is("ablative"), g.response_is("complete", rules=("R23",))),
+        ("R23", "D-ABLATION-FOLLOWUP"),
+        plan_ablation_complete,
+    ),
+    _R(
+        "resect_after_complete_response",
+        "reassessment",
+        "surgery",
+        (g.response_is("complete", rules=("R19",)), *g.OPERABLE),
+        ("R19",),
+        plan_complete_response,
+        _to_surgery,
+    ),
     _R("resect_now_resectable", "reassessment", "surgery", NOW, ("R17", "R4"), plan_resect_now, _to_surgery),
-    _R("resection_plus_ablation", "reassessment", "surgery", (g.no_progression, g.r0_achievable, g.at_most_10_lesions, g.flr_below_30, g.ablation_plan_ok, *g.OPERABLE), ("R22",), plan_resection_ablation, _to_surgery),
-    _R("two_stage_hepatectomy", "reassessment", "surgery", (g.no_progression, g.r0_achievable, g.at_most_10_lesions, g.flr_below_30, g.bilobar, *g.OPERABLE), ("R21",), plan_two_stage, _to_surgery),
-    _R("portal_vein_embolization", "reassessment", "liver_augmentation", (g.no_progression, g.r0_achievable, g.at_most_10_lesions, g.flr_below_30, g.one_lobe, *g.OPERABLE), ("R20",), plan_pve, _const(0.5, "D-CLOCK")),
-    _R("repeat_ablation", "reassessment", "locoregional", (g.intent_is("ablative"), g.response_is("partial", "stable", "mixed", rules=("R23",)), g.no_ehd, g.rfa_eligible_extent), ("R23", "D-ABLATION-FOLLOWUP"), plan_repeat_ablation),
-    _R("continue_palliative_line", "reassessment", "palliative_systemic", (g.intent_is("palliative", "ablative"),), ("R16", "D-PALLIATIVE-REGIMEN"), plan_continue_palliative),
-    _R("continue_conversion", "reassessment", "neoadjuvant", (g.response_is("partial", "complete"),), ("R16",), plan_continue),
-    _R("add_liver_directed_therapy", "reassessment", "locoregional", (g.response_is("stable", "mixed", rules=("R28",)),), ("R28",), plan_liver_directed),
+    _R(
+        "resection_plus_ablation",
+        "reassessment",
+        "surgery",
+        (g.no_progression, g.r0_achievable, g.at_most_10_lesions, g.flr_below_30, g.ablation_plan_ok, *g.OPERABLE),
+        ("R22",),
+        plan_resection_ablation,
+        _to_surgery,
+    ),
+    _R(
+        "two_stage_hepatectomy",
+        "reassessment",
+        "surgery",
+        (g.no_progression, g.r0_achievable, g.at_most_10_lesions, g.flr_below_30, g.bilobar, *g.OPERABLE),
+        ("R21",),
+        plan_two_stage,
+        _to_surgery,
+    ),
+    _R(
+        "portal_vein_embolization",
+        "reassessment",
+        "liver_augmentation",
+        (g.no_progression, g.r0_achievable, g.at_most_10_lesions, g.flr_below_30, g.one_lobe, *g.OPERABLE),
+        ("R20",),
+        plan_pve,
+        _const(0.5, "D-CLOCK"),
+    ),
+    _R(
+        "repeat_ablation",
+        "reassessment",
+        "locoregional",
+        (
+            g.intent_is("ablative"),
+            g.response_is("partial", "stable", "mixed", rules=("R23",)),
+            g.no_ehd,
+            g.rfa_eligible_extent,
+        ),
+        ("R23", "D-ABLATION-FOLLOWUP"),
+        plan_repeat_ablation,
+    ),
+    _R(
+        "continue_palliative_line",
+        "reassessment",
+        "palliative_systemic",
+        (g.intent_is("palliative", "ablative"),),
+        ("R16", "D-PALLIATIVE-REGIMEN"),
+        plan_continue_palliative,
+    ),
+    _R(
+        "continue_conversion",
+        "reassessment",
+        "neoadjuvant",
+        (g.response_is("partial", "complete"),),
+        ("R16",),
+        plan_continue,
+    ),
+    _R(
+        "add_liver_directed_therapy",
+        "reassessment",
+        "locoregional",
+        (g.response_is("stable", "mixed", rules=("R28",)),),
+        ("R28",),
+        plan_liver_directed,
+    ),
     # liver_augmentation
-    _R("stage_two_hepatectomy", "liver_augmentation", "surgery", (g.two_stage_stage1_done, g.flr_at_least_30, g.no_progression, *g.OPERABLE), ("R21", "R4"), plan_stage_two),
-    _R("resection_after_pve", "liver_augmentation", "surgery", (g.no_two_stage_plan, *NOW), ("R20", "R4"), plan_resect_after_pve),
-    _R("remnant_insufficient", "liver_augmentation", "mdt_review", (g.otherwise,), ("R20", "R21"), plan_back_to_mdt, label="otherwise"),
+    _R(
+        "stage_two_hepatectomy",
+        "liver_augmentation",
+        "surgery",
+        (g.two_stage_stage1_done, g.flr_at_least_30, g.no_progression, *g.OPERABLE),
+        ("R21", "R4"),
+        plan_stage_two,
+    ),
+    _R(
+        "resection_after_pve",
+        "liver_augmentation",
+        "surgery",
+        (g.no_two_stage_plan, *NOW),
+        ("R20", "R4"),
+        plan_resect_after_pve,
+    ),
+    _R(
+        "remnant_insufficient",
+        "liver_augmentation",
+        "mdt_review",
+        (g.otherwise,),
+        ("R20", "R21"),
+        plan_back_to_mdt,
+        label="otherwise",
+    ),
     # surgery
     _R("incomplete_resection", "surgery", "mdt_review", (g.margin_r2,), ("R5", "D-R2-MDT"), plan_r2),
-    _R("pve_between_stages", "surgery", "liver_augmentation", (g.two_stage_stage1_done,), ("R21",), plan_pve_between_stages, _const(0.5, "D-CLOCK")),
-    _R("primary_after_liver_first", "surgery", "primary_resection", (g.primary_in_place,), ("R26",), plan_primary_after_liver, _const(RECOVERY, "D-CLOCK")),
-    _R("postoperative_therapy", "surgery", "adjuvant", (g.postoperative_therapy_due,), ("ADJ",), plan_postoperative, _after_surgery),
-    _R("surveillance_after_surgery", "surgery", "surveillance", (g.no_postoperative_therapy_due,), ("R30",), plan_surveillance, _const(RECOVERY, "D-CLOCK")),
+    _R(
+        "pve_between_stages",
+        "surgery",
+        "liver_augmentation",
+        (g.two_stage_stage1_done,),
+        ("R21",),
+        plan_pve_between_stages,
+        _const(0.5, "D-CLOCK"),
+    ),
+    _R(
+        "primary_after_liver_first",
+        "surgery",
+        "primary_resection",
+        (g.primary_in_place,),
+        ("R26",),
+        plan_primary_after_liver,
+        _const(RECOVERY, "D-CLOCK"),
+    ),
+    _R(
+        "postoperative_therapy",
+        "surgery",
+        "adjuvant",
+        (g.postoperative_therapy_due,),
+        ("ADJ",),
+        plan_postoperative,
+        _after_surgery,
+    ),
+    _R(
+        "surveillance_after_surgery",
+        "surgery",
+        "surveillance",
+        (g.no_postoperative_therapy_due,),
+        ("R30",),
+        plan_surveillance,
+        _const(RECOVERY, "D-CLOCK"),
+    ),
     # primary_resection
-    _R("liver_after_primary", "primary_resection", "mdt_review", (g.liver_untreated,), ("R25",), lambda c: Plan(Decision("primary-resected", None, None, "MDT review of the liver disease"))),
-    _R("adjuvant_after_liver_first", "primary_resection", "adjuvant", (g.liver_treated, g.postoperative_therapy_due), ("ADJ", "R26"), plan_postoperative),
-    _R("surveillance_after_liver_first", "primary_resection", "surveillance", (g.liver_treated, g.no_postoperative_therapy_due), ("R30",), plan_surveillance),
+    _R(
+        "liver_after_primary",
+        "primary_resection",
+        "mdt_review",
+        (g.liver_untreated,),
+        ("R25",),
+        lambda c: Plan(Decision("primary-resected", None, None, "MDT review of the liver disease")),
+    ),
+    _R(
+        "adjuvant_after_liver_first",
+        "primary_resection",
+        "adjuvant",
+        (g.liver_treated, g.postoperative_therapy_due),
+        ("ADJ", "R26"),
+        plan_postoperative,
+    ),
+    _R(
+        "surveillance_after_liver_first",
+        "primary_resection",
+        "surveillance",
+        (g.liver_treated, g.no_postoperative_therapy_due),
+        ("R30",),
+        plan_surveillance,
+    ),
     # adjuvant, surveillance, recurrence
     _R("adjuvant_complete", "adjuvant", "surveillance", (), ("ADJ", "R30"), plan_adjuvant_done),
     _R("recurrence_found", "surveillance", "recurrence", (g.recurrence_found,), ("R31",), plan_recurrence),
-    _R("five_years_disease_free", "surveillance", "disease_free", (g.no_recurrence,), ("R30", "D-SURVEILLANCE"), plan_disease_free),
+    _R(
+        "five_years_disease_free",
+        "surveillance",
+        "disease_free",
+        (g.no_recurrence,),
+        ("R30", "D-SURVEILLANCE"),
+        plan_disease_free,
+    ),
     _R("restaged", "recurrence", "mdt_review", (), ("R31",), plan_restaged),
 )
 

@@ -8,9 +8,10 @@ branched at any step, and the pathway's choice compared with anyone else's.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import Any, Iterator, Protocol
+from typing import Any, Protocol
 
 from transitions import EventData, Machine
 
@@ -59,7 +60,7 @@ class TimelineSource:
         return self.findings[self.cursor :]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Option:
     """One road as evaluated at a step: each guard with its verdict."""
 
@@ -83,7 +84,7 @@ class Option:
         return [r for _, v in self.verdicts if v.passed for r in v.reasons]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Step:
     number: int
     month: float

@@ -7,8 +7,8 @@ them aloud for the road taken and for every road blocked.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .course import Case
 
@@ -35,7 +35,7 @@ class Verdict:
     reasons: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Guard:
     """A named predicate. `label` is the short clinical text drawn on diagrams."""
 

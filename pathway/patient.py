@@ -5,8 +5,9 @@ Frozen dataclasses: a trajectory keeps the facts of every step, so it can be bra
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass, replace
-from typing import Any, Mapping, TypeVar
+from typing import Any, TypeVar
 
 COLORECTAL = ("colon", "rectum")
 

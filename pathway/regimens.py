@@ -6,8 +6,8 @@ can say why this regimen and not the others.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .course import Case, Regimen
 from .guards import OXALIPLATIN_FAILURE_MONTHS, Guard, Verdict, _n
@@ -23,14 +23,14 @@ FOLFIRI_BEV = Regimen("FOLFIRI + bevacizumab", bevacizumab=True)
 MDT_NEXT_LINE = Regimen("Next-line systemic therapy chosen by the MDT")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class RegimenRow:
     guards: tuple[Guard, ...]
     regimen: Regimen
     rules: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class RegimenChoice:
     regimen: Regimen
     rules: tuple[str, ...]

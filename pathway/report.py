@@ -61,7 +61,16 @@ def unmet(scenario: Scenario, trajectory: Trajectory) -> list[Problem]:
     out: list[Problem] = []
 
     def miss(field: str, got: object, expected: object) -> None:
-        out.append(Problem(f"expect.{field}", "unmet", show(got) if not isinstance(got, list) else str(got), str(expected), expect.line, scenario.file))
+        out.append(
+            Problem(
+                f"expect.{field}",
+                "unmet",
+                show(got) if not isinstance(got, list) else str(got),
+                str(expected),
+                expect.line,
+                scenario.file,
+            )
+        )
 
     if expect.path is not None and expect.path != trajectory.path:
         miss("path", trajectory.path, expect.path)

@@ -117,7 +117,9 @@ def _finding(index: int, entry: dict[str, Any], lines: Lines) -> Finding:
     )
 
 
-def _check_primary(checker: Checker, primary: dict[str, Any], path: tuple[str | int, ...], base: dict[str, Any] | None) -> None:
+def _check_primary(
+    checker: Checker, primary: dict[str, Any], path: tuple[str | int, ...], base: dict[str, Any] | None
+) -> None:
     site = primary.get("site", (base or {}).get("site"))
     if site in ("neuroendocrine", "breast", "gastric", "gist", "sarcoma") and "site" in primary:
         checker.add(
@@ -128,7 +130,12 @@ def _check_primary(checker: Checker, primary: dict[str, Any], path: tuple[str | 
         )
     side = primary.get("side")
     if site == "colon" and "site" in primary and side is None:
-        checker.add((*path, "side"), "required for a colon primary (it chooses the conversion regimen, R13/R14)", "nothing", "left or right")
+        checker.add(
+            (*path, "side"),
+            "required for a colon primary (it chooses the conversion regimen, R13/R14)",
+            "nothing",
+            "left or right",
+        )
     if site == "rectum" and side == "right":
         checker.add((*path, "side"), "the rectum is left-sided (R13)", show(side), "left or nothing")
 
@@ -153,15 +160,30 @@ def _check_finding(checker: Checker, entry: dict[str, Any], path: tuple[str | in
     if need and need not in entry:
         checker.add((*path, need), f"required at {at}", "nothing", f"{need} of the finding")
     if at == "liver_augmentation" and not (isinstance(entry.get("liver"), dict) and "flr_percent" in entry["liver"]):
-        checker.add((*path, "liver", "flr_percent"), "required at liver_augmentation (the regrown remnant)", "nothing", "the FLR after PVE")
+        checker.add(
+            (*path, "liver", "flr_percent"),
+            "required at liver_augmentation (the regrown remnant)",
+            "nothing",
+            "the FLR after PVE",
+        )
     if at == "staging" and not ({"primary", "biomarkers"} & set(entry)):
-        checker.add((*path, "primary"), "a staging finding names the primary or the missing biomarkers", "neither", "primary or biomarkers")
+        checker.add(
+            (*path, "primary"),
+            "a staging finding names the primary or the missing biomarkers",
+            "neither",
+            "primary or biomarkers",
+        )
     if at == "surveillance" and entry.get("recurrence") == "liver_only":
         liver = entry.get("liver")
         keys = ("lesions", "largest_cm", "bilobar", "flr_percent", "r0_achievable")
         missing = [k for k in keys if not isinstance(liver, dict) or k not in liver]
         if missing:
-            checker.add((*path, "liver"), "a liver-only recurrence must describe the recurrent disease", "missing " + ", ".join(missing), "lesions, largest_cm, bilobar, flr_percent, r0_achievable")
+            checker.add(
+                (*path, "liver"),
+                "a liver-only recurrence must describe the recurrent disease",
+                "missing " + ", ".join(missing),
+                "lesions, largest_cm, bilobar, flr_percent, r0_achievable",
+            )
     primary = entry.get("primary")
     if isinstance(primary, dict):
         _check_primary(checker, primary, (*path, "primary"), None)

@@ -5,7 +5,6 @@ Every problem is collected, not just the first, so an author fixes a file in one
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,7 +13,7 @@ from .errors import Problem, show
 from .yamlsafe import Lines
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Spec:
     kind: str  # int | number | bool | str | enum | map | list
     required: bool = False
@@ -270,6 +269,11 @@ def _did_you_mean(word: str, choices: tuple[str, ...]) -> str:
     lowered = {c.lower(): c for c in choices}
     if word.lower() in lowered:
         return f"; did you mean {lowered[word.lower()]!r}?"
+    import difflib  # only on the error path
+
+    prefixed = [c for c in choices if len(word) >= 3 and (c.startswith(word) or word.startswith(c))]
+    if len(prefixed) == 1:
+        return f"; did you mean {prefixed[0]!r}?"
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 

@@ -98,7 +98,19 @@ def _plain(loader: yaml.SafeLoader, node: yaml.Node, path: tuple[str | int, ...]
                 raise _fail(where, "merge keys are not allowed", "'<<'", "plain keys", key_node.start_mark.line + 1)
             if key in out:
                 raise _fail(
-                    ".".join([*map(str, path), key]), "duplicate key", repr(key), "each key once", key_node.start_mark.line + 1
+                    ".".join([*map(str, path), key]),
+                    "duplicate key",
+                    repr(key),
+                    "each key once",
+                    key_node.start_mark.line + 1,
+                )
+            if id(value_node) in seen:
+                raise _fail(
+                    ".".join([*map(str, path), key]),
+                    "anchors and aliases are not allowed",
+                    "an alias",
+                    "plain values",
+                    key_node.start_mark.line + 1,
                 )
             out[key] = _plain(loader, value_node, (*path, key), lines, seen)
             lines[(*path, key)] = key_node.start_mark.line + 1

@@ -1,0 +1,94 @@
+"""The command line as users and scripts see it (CONTRACT.md)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pathway.cli import main
+from pathway.report import DISCLAIMER
+
+from .conftest import ROOT, SCENARIOS
+
+S4 = SCENARIOS / "s4-metachronous-bilobar.yaml"
+
+
+def test_replay_text_opens_with_the_case_and_the_disclaimer(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["replay", str(S4)]) == 0
+    out = capsys.readouterr().out
+    head = out.splitlines()[:4]
+    assert head[0].startswith("PATHWAY REPLAY: Metachronous multifocal bilobar CRLM")
+    assert "not a clinical decision system" in " ".join(head)
+    assert "Step 3 | month 0.5 | mdt_review -> neoadjuvant  (conversion_chemotherapy)" in out
+    assert "Outcome: disease_free at month 65.5 (terminal)." in out
+
+
+def test_replay_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["replay", str(S4), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["scenario"] == "s4-metachronous-bilobar"
+    assert data["disclaimer"] == DISCLAIMER
+    assert data["final_state"] == "disease_free" and data["ended"] == "terminal"
+    third = data["steps"][2]
+    assert third["state"] == "neoadjuvant" and third["month"] == 0.5
+    assert third["decision"]["regimen"] == "FOLFOX + anti-EGFR (cetuximab or panitumumab)"
+    assert {"R6", "R13"} <= set(third["rules"])
+    assert any(b["to"] == "surgery" and "FLR 24% is below 30%" in b["failed"] for b in third["blocked"])
+
+
+def test_check_folder_all_met(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(SCENARIOS)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("ok ") == len(list(SCENARIOS.glob("*.yaml")))
+
+
+def test_check_unmet_expectation_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = S4.read_text(encoding="utf-8").replace("final_state: disease_free", "final_state: best_supportive_care")
+    path = tmp_path / "unmet.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["check", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "expect.final_state: unmet (got 'disease_free'; expected best_supportive_care)" in err
+
+
+def test_check_invalid_beats_unmet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.yaml").write_text(
+        S4.read_text(encoding="utf-8").replace("final_state: disease_free", "final_state: best_supportive_care"),
+        encoding="utf-8",
+    )
+    (tmp_path / "b.yaml").write_text("id: [", encoding="utf-8")
+    assert main(["check", str(tmp_path)]) == 2
+
+
+def test_check_duplicate_ids_in_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copy(S4, tmp_path / "one.yaml")
+    shutil.copy(S4, tmp_path / "two.yaml")
+    assert main(["check", str(tmp_path)]) == 2
+    assert "duplicate scenario id" in capsys.readouterr().err
+
+
+def test_check_empty_folder_is_invalid(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(tmp_path)]) == 2
+
+
+def test_python_dash_m_and_the_console_script_agree() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "pathway", "replay", str(S4), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["final_state"] == "disease_free"
+
+
+def test_awaiting_finding_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["replay", str(SCENARIOS / "ecog2-palliative.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "Outcome: waiting at reassessment" in out and "the response (RECIST 1.1)" in out

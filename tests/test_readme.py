@@ -1,0 +1,50 @@
+"""The README's promises: its two commands are what CI runs, and its API example works."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+
+from .conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _blocks(lang: str) -> list[str]:
+    return re.findall(rf"```{lang}\n(.*?)```", README, flags=re.S)
+
+
+def test_readme_opens_with_the_two_commands() -> None:
+    shell = _blocks("sh")
+    assert len(shell) >= 2
+    assert README.index("```sh") < README.index("## ")  # before any section
+    assert "pathway replay scenarios/" in shell[0]
+    assert "pytest" in shell[1]
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    test_command = _blocks("sh")[1].strip()
+    assert test_command in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_readme_says_it_is_not_a_clinical_decision_system() -> None:
+    assert "not a clinical decision system" in README
+
+
+def test_readme_api_example_runs() -> None:
+    (code,) = _blocks("python")
+    out = io.StringIO()
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        with contextlib.redirect_stdout(out):
+            exec(compile(code, "README.md", "exec"), {})
+    finally:
+        os.chdir(cwd)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "1 0.0 staging None"
+    assert "upfront_surgery_small_solitary blocked:" in out.getvalue()
+    assert "False" in lines
+    assert lines[-1] == "['palliative_systemic', 'reassessment']"
