@@ -63,6 +63,16 @@ def _guard(name: str, label: str, *rules: str) -> Callable[[Callable[[Case], Ver
     return wrap
 
 
+def negation(of: Guard, name: str, label: str, *rules: str) -> Guard:
+    """The opposite of `of`, with the same reasons (they state the fact either way)."""
+
+    def test(c: Case) -> Verdict:
+        v = of(c)
+        return Verdict(not v.passed, v.reasons)
+
+    return Guard(name, label, rules or of.rules, test)
+
+
 # --- performance status and fitness -------------------------------------------------------
 
 
@@ -94,10 +104,7 @@ def fit_and_willing(c: Case) -> Verdict:
     return _v(True, "fit for major surgery and accepts it")
 
 
-@_guard("unfit_or_refuses", "unfit for or refuses surgery", "R23")
-def unfit_or_refuses(c: Case) -> Verdict:
-    v = fit_and_willing(c)
-    return Verdict(not v.passed, v.reasons)
+unfit_or_refuses = negation(fit_and_willing, "unfit_or_refuses", "unfit for or refuses surgery", "R23")
 
 
 # --- the primary ---------------------------------------------------------------------------
@@ -162,10 +169,7 @@ def flr_at_least_30(c: Case) -> Verdict:
     return _v(ok, f"FLR {_n(f)}% is at least 30%" if ok else f"FLR {_n(f)}% is below 30%")
 
 
-@_guard("flr_below_30", "FLR < 30%", "R20", "R21")
-def flr_below_30(c: Case) -> Verdict:
-    v = flr_at_least_30(c)
-    return Verdict(not v.passed, v.reasons)
+flr_below_30 = negation(flr_at_least_30, "flr_below_30", "FLR < 30%", "R20", "R21")
 
 
 @_guard("no_unresectable_ehd", "no unresectable EHD", "R4")
@@ -178,10 +182,7 @@ def no_unresectable_ehd(c: Case) -> Verdict:
     return _v(True, "no extrahepatic disease")
 
 
-@_guard("unresectable_ehd", "unresectable EHD", "R4")
-def unresectable_ehd(c: Case) -> Verdict:
-    v = no_unresectable_ehd(c)
-    return Verdict(not v.passed, v.reasons)
+unresectable_ehd = negation(no_unresectable_ehd, "unresectable_ehd", "unresectable EHD", "R4")
 
 
 @_guard("no_ehd", "no EHD", "R23")
@@ -265,10 +266,7 @@ def bilobar(c: Case) -> Verdict:
     return _v(b, "bilobar disease" if b else "disease confined to one lobe")
 
 
-@_guard("one_lobe", "one lobe", "R20")
-def one_lobe(c: Case) -> Verdict:
-    v = bilobar(c)
-    return Verdict(not v.passed, v.reasons)
+one_lobe = negation(bilobar, "one_lobe", "one lobe", "R20")
 
 
 @_guard("rfa_eligible_extent", "<= 9 metastases, each <= 4 cm", "R23")
@@ -355,10 +353,7 @@ def two_stage_stage1_done(c: Case) -> Verdict:
     return _v(stage == 2, "stage 1 of a two-stage hepatectomy is done" if stage == 2 else "no two-stage plan under way")
 
 
-@_guard("no_two_stage_plan", "no two-stage plan", "R20")
-def no_two_stage_plan(c: Case) -> Verdict:
-    v = two_stage_stage1_done(c)
-    return Verdict(not v.passed, v.reasons)
+no_two_stage_plan = negation(two_stage_stage1_done, "no_two_stage_plan", "no two-stage plan", "R20")
 
 
 @_guard("liver_treated", "liver disease treated", "R26")
@@ -367,10 +362,7 @@ def liver_treated(c: Case) -> Verdict:
     return _v(t, "the liver metastases are resected" if t else "the liver metastases are not treated yet")
 
 
-@_guard("liver_untreated", "liver disease not yet treated", "R25")
-def liver_untreated(c: Case) -> Verdict:
-    v = liver_treated(c)
-    return Verdict(not v.passed, v.reasons)
+liver_untreated = negation(liver_treated, "liver_untreated", "liver disease not yet treated", "R25")
 
 
 def remaining_perioperative_months(c: Case) -> float:
@@ -389,10 +381,9 @@ def postoperative_therapy_due(c: Case) -> Verdict:
     return _v(False, f"{_n(given)} months of systemic therapy already given: 6 months complete")
 
 
-@_guard("no_postoperative_therapy_due", "6 months complete", "ADJ")
-def no_postoperative_therapy_due(c: Case) -> Verdict:
-    v = postoperative_therapy_due(c)
-    return Verdict(not v.passed, v.reasons)
+no_postoperative_therapy_due = negation(
+    postoperative_therapy_due, "no_postoperative_therapy_due", "6 months complete", "ADJ"
+)
 
 
 @_guard("margin_r2", "R2 margin", "R5", "D-R2-MDT")

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .course import Case, Regimen
-from .guards import OXALIPLATIN_FAILURE_MONTHS, Guard, Verdict, _n
+from .guards import OXALIPLATIN_FAILURE_MONTHS, Guard, Verdict, _n, negation
 
 FOLFOX = Regimen("FOLFOX", oxaliplatin=True)
 FOLFIRI = Regimen("FOLFIRI")
@@ -72,11 +72,6 @@ def _mutant(c: Case) -> Verdict:
     return Verdict(False, ("RAS and BRAF wild-type",))
 
 
-def _wild_type(c: Case) -> Verdict:
-    v = _mutant(c)
-    return Verdict(not v.passed, v.reasons)
-
-
 def _left(c: Case) -> Verdict:
     p = c.patient.primary
     side = "rectum (left-sided)" if p.site == "rectum" else f"{p.side}-sided colon"
@@ -88,12 +83,12 @@ def _always(c: Case) -> Verdict:
 
 
 DMMR = _g("dmmr", "dMMR/MSI-H", _dmmr, "R11")
-PMMR = _g("pmmr", "pMMR", lambda c: Verdict(not _dmmr(c).passed, _dmmr(c).reasons), "R11")
+PMMR = negation(DMMR, "pmmr", "pMMR")
 OXALIPLATIN_FAILED = _g("oxaliplatin_failed_within_12", "oxaliplatin failed <= 12 months", _oxali_failed, "R12")
 RAS_OR_BRAF_MUTANT = _g("ras_or_braf_mutant", "RAS or BRAF mutant", _mutant, "R15")
-WILD_TYPE = _g("wild_type", "RAS/BRAF wild-type", _wild_type, "R13")
+WILD_TYPE = negation(RAS_OR_BRAF_MUTANT, "wild_type", "RAS/BRAF wild-type", "R13", "R14")
 LEFT_SIDED = _g("left_sided", "left-sided", _left, "R13")
-RIGHT_SIDED = _g("right_sided", "right-sided", lambda c: Verdict(not _left(c).passed, _left(c).reasons), "R14")
+RIGHT_SIDED = negation(LEFT_SIDED, "right_sided", "right-sided", "R14")
 ALWAYS = _g("always", "otherwise", _always)
 
 # R11, R12, R9: initially resectable disease, chemotherapy (or immunotherapy) first.
