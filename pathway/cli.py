@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from .engine import Parted
+from .engine import Parted, Trajectory
 from .errors import Problem, ScenarioError
 from .scenario import Scenario, load
 
@@ -33,6 +33,16 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--json", action="store_true", help="print the trajectory as JSON (CONTRACT)")
     ck = sub.add_parser("check", help="validate scenarios and check their expect: blocks")
     ck.add_argument("paths", nargs="+", help="scenario files or folders")
+    rd = sub.add_parser("render", help="draw the pathway and scenario paths (SVG/PNG)")
+    rd.add_argument("--out", default="figures", help="output folder (default: figures); nothing is written outside it")
+    rd.add_argument(
+        "--format", choices=("svg", "png"), help="only this format (default: overview in both, scenarios in SVG)"
+    )
+    rd.add_argument("--scenario", help="draw only this scenario's path")
+    rd.add_argument("--scenarios", default="scenarios", help="folder of scenarios to draw (default: scenarios)")
+    rd.add_argument("--show-blocked", action="store_true", help="mark the roads blocked at each decision")
+    gr = sub.add_parser("graph", help="print the pathway graph")
+    gr.add_argument("--format", choices=("json", "mermaid", "dot"), default="json")
     return parser
 
 
@@ -122,11 +132,75 @@ def _check(paths: Sequence[str]) -> int:
     return EXIT_INVALID if invalid else EXIT_UNMET if failed else EXIT_OK
 
 
+def _graph(fmt: str) -> int:
+    from .graph import pathway_graph, to_dot, to_json, to_mermaid
+
+    graph = pathway_graph()
+    if fmt == "json":
+        from .layout import layout
+
+        print(json.dumps(to_json(graph, layout(graph)), indent=2, ensure_ascii=False))
+    elif fmt == "mermaid":
+        sys.stdout.write(to_mermaid(graph))
+    else:
+        sys.stdout.write(to_dot(graph))
+    return EXIT_OK
+
+
+def _render(args: argparse.Namespace) -> int:
+    from .figures import write_overview, write_scenario
+
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        _report([Problem("--out", "not a folder", repr(args.out), "a folder to write figures into", file=args.out)])
+        return EXIT_INVALID
+    formats = [args.format] if args.format else ["svg", "png"]
+    scenario_formats = [args.format] if args.format else ["svg"]
+    if args.scenario:
+        files = [Path(args.scenario)]
+    else:
+        files, found = scenario_files([args.scenarios]) if Path(args.scenarios).is_dir() else ([], [])
+        if found:
+            _report(found)
+            return EXIT_INVALID
+    loaded = []
+    problems: list[Problem] = []
+    for path in files:
+        try:
+            scenario = load(path)
+            loaded.append((scenario, replay_of(scenario)))
+        except ScenarioError as err:
+            problems.extend(err.in_file(str(path)).problems)
+        except Parted as parted:
+            problems.append(parted.problem.in_file(str(path)))
+    if problems:
+        _report(problems)
+        return EXIT_INVALID
+    written = []
+    if not args.scenario:
+        written += write_overview(out, formats)
+    for scenario, trajectory in loaded:
+        written += write_scenario(out, scenario, trajectory, scenario_formats, args.show_blocked)
+    for path in written:
+        print(path)
+    return EXIT_OK
+
+
+def replay_of(scenario: Scenario) -> Trajectory:
+    from .report import replay
+
+    return replay(scenario)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "replay":
             return _replay(args.file, args.json)
+        if args.command == "graph":
+            return _graph(args.format)
+        if args.command == "render":
+            return _render(args)
         return _check(args.paths)
     except BrokenPipeError:
         return EXIT_OK

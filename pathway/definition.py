@@ -22,7 +22,7 @@ share a trigger). The order below follows PATHWAY.md:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import guards as g
@@ -190,7 +190,7 @@ STATES: dict[str, State] = {
         State(
             "reassessment",
             "assessment",
-            "CT/MRI every 2 months (RECIST 1.1)",
+            "CT/MRI (RECIST 1.1), 2-monthly",
             _zero,
             reads="the response (RECIST 1.1) and the current liver disease",
             needs_finding=_once,
@@ -198,7 +198,7 @@ STATES: dict[str, State] = {
         State(
             "liver_augmentation",
             "surgical",
-            "Portal vein embolization; remnant regrows",
+            "PVE; the future remnant regrows",
             _const(PVE_TO_VOLUMETRY, "D-CLOCK"),
             reads="the regrown future liver remnant",
             needs_finding=_once,
@@ -220,12 +220,12 @@ STATES: dict[str, State] = {
             reads="whether and where the disease recurred",
             needs_finding=_once,
         ),
-        State("recurrence", "follow-up", "Recurrence: restage and return to MDT", _const(WORKUP, "D-CLOCK")),
+        State("recurrence", "follow-up", "Restage, then back to the MDT", _const(WORKUP, "D-CLOCK")),
         State("locoregional", "local", "Ablation, TACE or TARE", _block),
         State("palliative_systemic", "systemic", "Systemic therapy for disease control", _block),
         State("observation", "follow-up", "Watchful observation (neuroendocrine)", _const(3.0, "R32")),
-        State("best_supportive_care", "end", "Best supportive care", _zero, terminal=True),
-        State("disease_free", "end", "Disease-free after 5 years of surveillance", _zero, terminal=True),
+        State("best_supportive_care", "end", "Symptom control, no anticancer therapy", _zero, terminal=True),
+        State("disease_free", "end", "No recurrence after 5 years", _zero, terminal=True),
     )
 }
 
@@ -1094,6 +1094,77 @@ ROADS: tuple[Road, ...] = (
 )
 
 
+# Short clinical guard labels, drawn on diagram edges (the full guards are in the graph's data).
+_LABELS = {
+    "referred": "every referral",
+    "staging_complete": "primary and RAS/BRAF/MMR known",
+    "supportive_care": "ECOG 3-4",
+    "primary_first": "symptomatic primary",
+    "palliate_symptoms": "biliary obstruction or pain",
+    "systemic_ecog_2": "ECOG 2",
+    "systemic_unresectable_ehd": "unresectable EHD",
+    "ablation_unfit": "unfit; ≤ 9 lesions ≤ 4 cm, no EHD",
+    "systemic_unfit": "unfit or refuses surgery",
+    "upfront_surgery_small_solitary": "resectable, single < 2 cm",
+    "perioperative_chemotherapy": "resectable: R0, ≤ 10, FLR ≥ 30%",
+    "upfront_surgery_low_risk": "low risk (accepted alternative)",
+    "conversion_chemotherapy": "> 10, FLR < 30% or no R0",
+    "neoadjuvant_block_done": "after 2-3 months",
+    "palliative_block_done": "after 2 months",
+    "local_block_done": "after 2 months",
+    "urgent_review_symptoms": "severe symptoms",
+    "urgent_review_performance": "ECOG 3-4",
+    "next_line_on_progression": "progression",
+    "surveillance_after_ablation": "complete after ablation",
+    "resect_after_complete_response": "complete response",
+    "resect_now_resectable": "resectable now",
+    "resection_plus_ablation": "FLR < 30%, ablate small ones",
+    "two_stage_hepatectomy": "FLR < 30%, bilobar",
+    "portal_vein_embolization": "FLR < 30%, one lobe",
+    "repeat_ablation": "residual after ablation",
+    "continue_palliative_line": "palliative, not progressing",
+    "continue_conversion": "partial response",
+    "add_liver_directed_therapy": "stable or mixed",
+    "stage_two_hepatectomy": "stage 2: FLR ≥ 30%",
+    "resection_after_pve": "FLR ≥ 30%",
+    "remnant_insufficient": "otherwise",
+    "incomplete_resection": "R2 margin",
+    "pve_between_stages": "two-stage: stage 1 done",
+    "primary_after_liver_first": "primary still in place",
+    "postoperative_therapy": "< 6 months given",
+    "surveillance_after_surgery": "6 months given",
+    "liver_after_primary": "liver not yet treated",
+    "adjuvant_after_liver_first": "< 6 months given",
+    "surveillance_after_liver_first": "6 months given",
+    "adjuvant_complete": "6 months complete",
+    "recurrence_found": "recurrence",
+    "five_years_disease_free": "none at 5 years",
+    "restaged": "restaged",
+}
+ROADS = tuple(replace(road, label=_LABELS[road.name]) for road in ROADS)
+
+# Clinical order of the phases, top to bottom on diagrams: a road to an earlier phase is a loop
+# (a back edge), drawn along the side.
+CLINICAL_ORDER = (
+    "referral",
+    "staging",
+    "mdt_review",
+    "primary_resection",
+    "neoadjuvant",
+    "palliative_systemic",
+    "locoregional",
+    "observation",
+    "reassessment",
+    "liver_augmentation",
+    "surgery",
+    "adjuvant",
+    "surveillance",
+    "recurrence",
+    "best_supportive_care",
+    "disease_free",
+)
+
+
 def roads_from(state: str) -> tuple[Road, ...]:
     return tuple(r for r in ROADS if r.source == state)
 
@@ -1148,6 +1219,8 @@ def check_definition(states: Mapping[str, State] = STATES, roads: tuple[Road, ..
                 reached.add(r.dest)
                 frontier.append(r.dest)
     unreachable = sorted(set(states) - reached - NOT_YET_ENCODED)
+    if set(CLINICAL_ORDER) != set(states):
+        raise DefinitionError("CLINICAL_ORDER must list every state once")
     if unreachable:
         raise DefinitionError(f"unreachable states: {', '.join(unreachable)}")
 

@@ -1,0 +1,54 @@
+"""Writing the figure set: the overview and each scenario's path, deterministically."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import networkx as nx
+
+from .engine import Trajectory
+from .graph import pathway_graph
+from .layout import Layout, layout
+from .render import draw_pathway, highlight_of, save
+from .scenario import Scenario
+
+
+@cache
+def _drawn() -> tuple[nx.MultiDiGraph[str], Layout]:
+    graph = pathway_graph()
+    return graph, layout(graph)
+
+
+def write_overview(out: Path, formats: list[str]) -> list[Path]:
+    graph, lay = _drawn()
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for fmt in formats:
+        path = out / f"pathway.{fmt}"
+        save(draw_pathway(graph, lay), path)
+        written.append(path)
+    return written
+
+
+def write_scenario(
+    out: Path, scenario: Scenario, trajectory: Trajectory, formats: list[str], show_blocked: bool = False
+) -> list[Path]:
+    graph, lay = _drawn()
+    folder = out / "scenarios"
+    folder.mkdir(parents=True, exist_ok=True)
+    last = trajectory.steps[-1] if trajectory.steps else None
+    ending = "reached" if trajectory.ended == "terminal" else "waiting at"
+    subtitle = (
+        f"Scenario {scenario.id}: steps numbered with their month (m) from referral; "
+        f"{ending} {trajectory.final_state}" + (f" at month {last.month:g}" if last else "") + "; other roads faded."
+    )
+    written = []
+    for fmt in formats:
+        path = folder / f"{scenario.id}.{fmt}"  # the id is [a-z0-9-]+: no path can escape the folder
+        ax = draw_pathway(
+            graph, lay, focus=highlight_of(trajectory, show_blocked), title=scenario.title, subtitle=subtitle
+        )
+        save(ax, path)
+        written.append(path)
+    return written

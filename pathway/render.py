@@ -1,0 +1,536 @@
+"""Pictures of the pathway with matplotlib, drawn from the graph and its layout alone.
+
+Plot functions take `ax=None` and return the Axes. Figures are drawn 1:1 in inches, so the font
+sizes the layout measured are the sizes on the page (nothing under 8 pt).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+import numpy as np
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import networkx as nx
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
+from matplotlib.path import Path as MPath
+
+from .engine import Trajectory
+from .graph import PHASE_COLOURS, PHASE_TITLES
+from .layout import LABEL_PT, LINE, PAD_Y, TEXT_PT, TITLE_PT, Layout, label_size, short_loops, wrap
+from .sources import SOURCES
+
+Point = tuple[float, float]
+Rect = tuple[float, float, float, float]  # x0, y0, x1, y1
+
+plt.rcParams.update(
+    {
+        "svg.hashsalt": "pathway",
+        "svg.fonttype": "path",
+        "font.family": "DejaVu Sans",
+        "path.simplify": False,
+    }
+)
+
+EDGE = "#3b3b3b"
+LOOP = "#5a6f8a"
+HIGHLIGHT = "#b03a2e"
+FADED = 0.22
+MARGIN = 0.35
+
+
+@dataclass
+class Highlight:
+    """A scenario's path: visited states, and for each traversed edge its steps and months."""
+
+    visited: set[str]
+    steps: dict[tuple[str, str], list[tuple[int, float]]]
+    blocked: dict[tuple[str, str], int] = field(default_factory=dict)  # edge -> step it was blocked at
+
+
+def highlight_of(trajectory: Trajectory, show_blocked: bool = False) -> Highlight:
+    steps: dict[tuple[str, str], list[tuple[int, float]]] = {}
+    for step in trajectory:
+        steps.setdefault((step.source, step.state), []).append((step.number, step.month))
+    blocked: dict[tuple[str, str], int] = {}
+    if show_blocked:
+        for step in trajectory:
+            for b in step.blocked:
+                pair = (step.source, b["to"])
+                if b["failed"] and pair not in steps:
+                    blocked.setdefault(pair, step.number)
+    return Highlight(set(trajectory.path), steps, blocked)
+
+
+def _overlaps(a: Rect, b: Rect, pad: float = 0.02) -> bool:
+    return a[0] < b[2] + pad and b[0] < a[2] + pad and a[1] < b[3] + pad and b[1] < a[3] + pad
+
+
+def _rect(centre: Point, size: tuple[float, float]) -> Rect:
+    (x, y), (w, h) = centre, size
+    return (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+
+
+class _Drawing:
+    def __init__(self, graph: nx.MultiDiGraph[str], lay: Layout, ax: Axes, focus: Highlight | None):
+        self.graph, self.lay, self.ax, self.focus = graph, lay, ax, focus
+        self.boxes = {n: _rect(lay.pos[n], lay.box[n]) for n in lay.box}
+        self.placed: list[Rect] = []
+        self.lines: list[tuple[tuple[str, str], float, float]] = []  # sampled points of every drawn edge
+        self.heads: dict[tuple[str, str], Point] = {}  # where each arrow ends
+
+    def _trace(self, pair: tuple[str, str], path: MPath) -> None:
+        end = np.asarray(path.vertices, dtype=float)[-1]
+        self.heads[pair] = (float(end[0]), float(end[1]))
+        for poly in path.to_polygons(closed_only=False):
+            array = np.asarray(poly, dtype=float)
+            points = [(float(array[i, 0]), float(array[i, 1])) for i in range(len(array))]
+            for (x0, y0), (x1, y1) in pairwise(points):
+                steps = max(1, int(math.dist((x0, y0), (x1, y1)) / 0.04))
+                for i in range(steps + 1):
+                    t = i / steps
+                    self.lines.append((pair, x0 + (x1 - x0) * t, y0 + (y1 - y0) * t))
+
+    # --- boxes --------------------------------------------------------------------------------
+    def draw_boxes(self) -> None:
+        for name, (x0, y0, x1, y1) in self.boxes.items():
+            data = self.graph.nodes[name]
+            fill, stroke = PHASE_COLOURS[data["phase"]]
+            on = self.focus is None or name in self.focus.visited
+            alpha = 1.0 if on else FADED
+            width = 2.2 if (self.focus is not None and on) else 1.0
+            self.ax.add_patch(
+                FancyBboxPatch(
+                    (x0, y0),
+                    x1 - x0,
+                    y1 - y0,
+                    boxstyle="round,pad=0,rounding_size=0.09",
+                    facecolor=fill,
+                    edgecolor=HIGHLIGHT if (self.focus is not None and on) else stroke,
+                    linewidth=width,
+                    alpha=alpha,
+                    zorder=3,
+                )
+            )
+            x = (x0 + x1) / 2
+            top = y1 - PAD_Y
+            title_h = TITLE_PT * LINE / 72
+            self.ax.text(
+                x,
+                top - title_h / 2,
+                data["title"],
+                ha="center",
+                va="center",
+                fontsize=TITLE_PT,
+                fontweight="bold",
+                color="#1a1a1a",
+                alpha=alpha,
+                zorder=4,
+            )
+            for i, line in enumerate(wrap(data["description"])):
+                y = top - title_h - (i + 0.5) * TEXT_PT * LINE / 72
+                self.ax.text(
+                    x, y, line, ha="center", va="center", fontsize=TEXT_PT, color="#333333", alpha=alpha, zorder=4
+                )
+
+    # --- edges --------------------------------------------------------------------------------
+    def _ports(self) -> dict[tuple[str, str], tuple[Point, Point]]:
+        """Where each edge drawn as a curve leaves its source and enters its target.
+
+        Forward edges leave the bottom and enter the top; short loops leave the top and enter the
+        bottom. Ports along a side are spread in the order of where their curves go.
+        """
+        lay = self.lay
+        sides: dict[tuple[str, str], list[tuple[float, tuple[str, str], int]]] = {}
+        for (u, v), chain in lay.chains.items():
+            first = lay.pos[chain[0]] if chain else lay.pos[v]
+            last = lay.pos[chain[-1]] if chain else lay.pos[u]
+            sides.setdefault((u, "bottom"), []).append((first[0], (u, v), 0))
+            sides.setdefault((v, "top"), []).append((last[0], (u, v), 1))
+        for u, v in short_loops(lay):
+            sides.setdefault((u, "top"), []).append((lay.pos[v][0] + 0.01, (u, v), 0))
+            sides.setdefault((v, "bottom"), []).append((lay.pos[u][0] + 0.01, (u, v), 1))
+        ports: dict[tuple[str, str], list[Point]] = {}
+        for (node, side), items in sides.items():
+            x0, y0, x1, y1 = self.boxes[node]
+            items.sort(key=lambda item: (item[0], item[1]))
+            for i, (_, e, end) in enumerate(items):
+                x = x0 + (x1 - x0) * (i + 1) / (len(items) + 1)
+                ports.setdefault(e, [(0.0, 0.0), (0.0, 0.0)])[end] = (x, y0 if side == "bottom" else y1)
+        return {e: (p[0], p[1]) for e, p in ports.items()}
+
+    def _style(self, pair: tuple[str, str], loop: bool) -> tuple[str, float, float]:
+        if self.focus is None:
+            return (LOOP if loop else EDGE), 1.1, 1.0
+        if pair in self.focus.steps:
+            return HIGHLIGHT, 2.4, 1.0
+        return (LOOP if loop else EDGE), 0.9, FADED
+
+    def draw_forward(
+        self, ports: dict[tuple[str, str], tuple[Point, Point]]
+    ) -> list[tuple[tuple[str, str], list[Point]]]:
+        drawn = []
+        curves = sorted(self.lay.chains.items()) + [(e, []) for e in short_loops(self.lay)]
+        for pair, chain in curves:
+            start, end = ports[pair]
+            points = [start, *(self.lay.pos[c] for c in chain), end]
+            loop = pair in self.lay.lanes or pair in self.lay.back
+            verts: list[Point] = [points[0]]
+            codes = [MPath.MOVETO]
+            for a, b in pairwise(points):
+                k = (a[1] - b[1]) * 0.45
+                verts += [(a[0], a[1] - k), (b[0], b[1] + k), b]
+                codes += [MPath.CURVE4] * 3
+            colour, width, alpha = self._style(pair, loop=loop)
+            dashed = all(r["alternative"] for r in self._roads(pair))
+            path = MPath(verts, codes)
+            self._trace(pair, path)
+            self.ax.add_patch(
+                FancyArrowPatch(
+                    path=path,
+                    arrowstyle="-|>,head_length=5,head_width=2.6",
+                    color=colour,
+                    linewidth=width,
+                    linestyle=(0, (4, 3)) if dashed else "-",
+                    alpha=alpha,
+                    zorder=2 if alpha == 1.0 and self.focus is not None else 1,
+                    shrinkA=0,
+                    shrinkB=0,
+                )
+            )
+            drawn.append((pair, points))
+        return drawn
+
+    def _roads(self, pair: tuple[str, str]) -> list[dict[str, Any]]:
+        return [dict(data) for _k, data in self.graph.get_edge_data(*pair).items()]
+
+    def draw_loops(self) -> list[tuple[tuple[str, str], float, float, float]]:
+        """Loops run out of the side of their source, along their lane, into the side of their target."""
+        lay = self.lay
+        drawn = []
+        side_count: dict[tuple[str, str], int] = {}
+        for pair in lay.back:
+            if pair not in lay.lanes:
+                continue
+            u, v = pair
+            lane = lay.lanes[pair]
+            side = "left" if lane < lay.pos[u][0] else "right"
+            ys = []
+            for node in (u, v):
+                k = side_count.get((node, side), 0)
+                side_count[(node, side)] = k + 1
+                _, y0, _, y1 = self.boxes[node]
+                h = y1 - y0
+                ys.append(lay.pos[node][1] + (k % 3 - 1) * h * 0.28 + (0.02 if node == u else -0.02))
+            (ux0, _, ux1, _), (vx0, _, vx1, _) = self.boxes[u], self.boxes[v]
+            sx = ux0 if side == "left" else ux1
+            tx = vx0 if side == "left" else vx1
+            pts = [(sx, ys[0]), (lane, ys[0]), (lane, ys[1]), (tx, ys[1])]
+            colour, width, alpha = self._style(pair, loop=True)
+            path = _rounded(pts, 0.12)
+            self._trace(pair, path)
+            self.ax.add_patch(
+                FancyArrowPatch(
+                    path=path,
+                    arrowstyle="-|>,head_length=5,head_width=2.6",
+                    color=colour,
+                    linewidth=width,
+                    alpha=alpha,
+                    zorder=1,
+                    shrinkA=0,
+                    shrinkB=0,
+                )
+            )
+            drawn.append((pair, lane, ys[0], ys[1]))
+        return drawn
+
+    # --- labels -------------------------------------------------------------------------------
+    def _free(self, rect: Rect) -> bool:
+        return not any(_overlaps(rect, b) for b in self.boxes.values()) and not any(
+            _overlaps(rect, p) for p in self.placed
+        )
+
+    def _covered(self, rect: Rect, owner: tuple[str, str]) -> int:
+        """How many sampled points of other edges' lines (or of its own arrowhead) a label here would cover."""
+        x0, y0, x1, y1 = rect
+        foreign = sum(1 for pair, x, y in self.lines if pair != owner and x0 < x < x1 and y0 < y < y1)
+        head = self.heads.get(owner)
+        if head is not None and x0 - 0.05 < head[0] < x1 + 0.05 and y0 - 0.05 < head[1] < y1 + 0.05:
+            foreign += 10
+        return foreign
+
+    def _best(self, candidates: list[Rect], owner: tuple[str, str]) -> Rect | None:
+        """The first candidate free of boxes and labels that covers no other line, else the least covering."""
+        best: tuple[int, int] | None = None
+        chosen: Rect | None = None
+        for i, rect in enumerate(candidates):
+            if not self._free(rect):
+                continue
+            covered = self._covered(rect, owner)
+            if covered == 0:
+                return rect
+            if best is None or (covered, i) < best:
+                best, chosen = (covered, i), rect
+        return chosen
+
+    def _label_text(self, pair: tuple[str, str]) -> tuple[str, str, float]:
+        """Text, colour and alpha of an edge's label (a scenario shows its steps instead)."""
+        base = self.lay.labels[pair]
+        if self.focus is None:
+            return base, "#1a1a1a", 1.0
+        if pair in self.focus.steps:
+            steps = ", ".join(f"{n} (m{m:g})" for n, m in self.focus.steps[pair])
+            return f"step {steps}", HIGHLIGHT, 1.0
+        if pair in self.focus.blocked:
+            return f"x blocked at step {self.focus.blocked[pair]}", "#7a7a7a", 1.0
+        return "", "#1a1a1a", FADED
+
+    def label_forward(self, drawn: list[tuple[tuple[str, str], list[Point]]]) -> None:
+        """Labels beside their curve, as near the arrowhead as room allows; the largest placed first."""
+        by_size = sorted(drawn, key=lambda item: (-_area(self._label_text(item[0])[0]), item[0]))
+        for pair, points in by_size:
+            text, colour, alpha = self._label_text(pair)
+            if not text:
+                continue
+            w, h = label_size(text)
+            segments = list(pairwise(points))
+            candidates: list[Point] = []
+            for a, b in [segments[-1], *reversed(segments[:-1])]:
+                for t in (0.55, 0.45, 0.65, 0.35, 0.75, 0.25, 0.85, 0.15):
+                    candidates.append(_bezier(a, b, t))
+            offsets = [(w / 2 + 0.05, 0.0), (-w / 2 - 0.05, 0.0)]
+            offsets += [(sx * (w / 2 + 0.04), sy * (h / 2 + 0.03)) for sy in (1, -1) for sx in (1, -1)]
+            offsets.append((0.0, 0.0))
+            rects = [_rect((cx + dx, cy + dy), (w, h)) for cx, cy in candidates for dx, dy in offsets]
+            found = self._best(rects, pair)
+            if found is not None and self._covered(found, pair) > 0:
+                led = self._with_leader(candidates, (w, h), pair)
+                if led is not None:
+                    found, anchor = led
+                    colour_line = self._style(pair, loop=pair in self.lay.back)[0]
+                    self._leader(found, anchor, colour_line, alpha)
+            if found is None:
+                raise LayoutError(f"no room for the label of {pair[0]} -> {pair[1]}")
+            spot = ((found[0] + found[2]) / 2, (found[1] + found[3]) / 2)
+            self._put(spot, (w, h), text, colour, alpha, rotation=0)
+
+    def _with_leader(
+        self, anchors: list[Point], size: tuple[float, float], owner: tuple[str, str]
+    ) -> tuple[Rect, Point] | None:
+        """The nearest spot clear of boxes, labels and lines, within reach of a short leader."""
+        w, h = size
+        best: tuple[float, Rect, Point] | None = None
+        for ax_, ay in anchors:
+            for reach in (0.3, 0.55, 0.8, 1.2):
+                for dx, dy in (
+                    (reach + w / 2, 0.0),
+                    (-reach - w / 2, 0.0),
+                    (0.0, reach + h / 2),
+                    (0.0, -reach - h / 2),
+                    (reach + w / 2, reach),
+                    (-reach - w / 2, reach),
+                    (reach + w / 2, -reach),
+                    (-reach - w / 2, -reach),
+                ):
+                    rect = _rect((ax_ + dx, ay + dy), (w, h))
+                    if self._free(rect) and self._covered(rect, owner) == 0 and self._leader_clear(rect, (ax_, ay)):
+                        distance = math.hypot(dx, dy)
+                        if best is None or distance < best[0]:
+                            best = (distance, rect, (ax_, ay))
+                        break
+        return None if best is None else (best[1], best[2])
+
+    def _leader_clear(self, rect: Rect, anchor: Point) -> bool:
+        """A leader from the anchor to the label must not pass through any box."""
+        end = (min(max(anchor[0], rect[0]), rect[2]), min(max(anchor[1], rect[1]), rect[3]))
+        for x0, y0, x1, y1 in self.boxes.values():
+            for i in range(1, 20):
+                t = i / 20
+                x = anchor[0] + (end[0] - anchor[0]) * t
+                y = anchor[1] + (end[1] - anchor[1]) * t
+                if x0 - 0.03 < x < x1 + 0.03 and y0 - 0.03 < y < y1 + 0.03:
+                    return False
+        return True
+
+    def _leader(self, rect: Rect, anchor: Point, colour: str, alpha: float) -> None:
+        """A thin dotted line from a label to the point of its edge it names."""
+        x = min(max(anchor[0], rect[0]), rect[2])
+        y = min(max(anchor[1], rect[1]), rect[3])
+        self.ax.plot(
+            [anchor[0], x], [anchor[1], y], linestyle=(0, (1, 1.5)), linewidth=0.9, color=colour, alpha=alpha, zorder=4
+        )
+        self.ax.plot([anchor[0]], [anchor[1]], marker="o", markersize=2.5, color=colour, alpha=alpha, zorder=4)
+
+    def label_loops(self, drawn: list[tuple[tuple[str, str], float, float, float]]) -> None:
+        for pair, lane, y_from, y_to in drawn:
+            text, colour, alpha = self._label_text(pair)
+            if not text:
+                continue
+            w, h = label_size(text)
+            low, high = sorted((y_from, y_to))
+            spot: Point | None = None
+            for t in (0.5, 0.35, 0.65, 0.2, 0.8, 0.1, 0.9):
+                cy = low + (high - low) * t
+                rect = (lane - h / 2, cy - w / 2, lane + h / 2, cy + w / 2)
+                if high - low >= w and self._free(rect):
+                    spot = (lane, cy)
+                    break
+            if spot is None:  # too short a loop to write along: write it beside the lane
+                beside = [(cx, cy) for cy in (high + h, low - h) for cx in (lane - w / 2 - 0.05, lane + w / 2 + 0.05)]
+                free = [p for p in beside if self._free(_rect(p, (w, h)))]
+                if not free:
+                    raise LayoutError(f"no room for the label of loop {pair[0]} -> {pair[1]}")
+                self._put(free[0], (w, h), text, colour, alpha, rotation=0)
+            else:
+                self._put(spot, (h, w), text, colour, alpha, rotation=90)
+
+    def _put(
+        self, centre: Point, size: tuple[float, float], text: str, colour: str, alpha: float, rotation: float
+    ) -> None:
+        self.placed.append(_rect(centre, size))
+        self.ax.text(
+            centre[0],
+            centre[1],
+            text,
+            ha="center",
+            va="center",
+            fontsize=LABEL_PT,
+            color=colour,
+            alpha=alpha,
+            rotation=rotation,
+            linespacing=LINE,
+            zorder=5,
+            bbox={"boxstyle": "round,pad=0.08", "facecolor": "white", "edgecolor": "none", "alpha": 0.9},
+        )
+
+
+class LayoutError(Exception):
+    """A label found no free place: the figure would not be readable."""
+
+
+def _area(text: str) -> float:
+    if not text:
+        return 0.0
+    w, h = label_size(text)
+    return w * h
+
+
+def _bezier(a: Point, b: Point, t: float) -> Point:
+    k = (a[1] - b[1]) * 0.45
+    p0, p1, p2, p3 = a, (a[0], a[1] - k), (b[0], b[1] + k), b
+    mt = 1 - t
+    x = mt**3 * p0[0] + 3 * mt**2 * t * p1[0] + 3 * mt * t**2 * p2[0] + t**3 * p3[0]
+    y = mt**3 * p0[1] + 3 * mt**2 * t * p1[1] + 3 * mt * t**2 * p2[1] + t**3 * p3[1]
+    return (x, y)
+
+
+def _rounded(points: list[Point], radius: float) -> MPath:
+    """An orthogonal polyline with rounded corners."""
+    verts: list[Point] = [points[0]]
+    codes = [MPath.MOVETO]
+    for i in range(1, len(points) - 1):
+        prev, corner, nxt = points[i - 1], points[i], points[i + 1]
+        d1 = math.dist(prev, corner)
+        d2 = math.dist(corner, nxt)
+        r = min(radius, d1 / 2, d2 / 2)
+        a = (corner[0] + (prev[0] - corner[0]) * r / d1, corner[1] + (prev[1] - corner[1]) * r / d1) if d1 else corner
+        b = (corner[0] + (nxt[0] - corner[0]) * r / d2, corner[1] + (nxt[1] - corner[1]) * r / d2) if d2 else corner
+        verts += [a, corner, b]
+        codes += [MPath.LINETO, MPath.CURVE3, MPath.CURVE3]
+    verts.append(points[-1])
+    codes.append(MPath.LINETO)
+    return MPath(verts, codes)
+
+
+def draw_pathway(
+    graph: nx.MultiDiGraph[str],
+    lay: Layout,
+    ax: Axes | None = None,
+    focus: Highlight | None = None,
+    title: str = "Colorectal liver metastases: the treatment pathway",
+    subtitle: str | None = None,
+) -> Axes:
+    """Draw the pathway (optionally a scenario's path on it). Returns the Axes."""
+    left, right, bottom, top = lay.extent()
+    width = right - left + 2 * MARGIN + 0.6
+    head, foot = 1.25, 0.75
+    height = top - bottom + 2 * MARGIN + head + foot
+    if ax is None:
+        fig = plt.figure(figsize=(width, height))
+        ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+    ax.set_xlim(left - MARGIN - 0.3, right + MARGIN + 0.3)
+    ax.set_ylim(bottom - MARGIN - foot, top + MARGIN + head)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    drawing = _Drawing(graph, lay, ax, focus)
+    drawing.draw_boxes()
+    ports = drawing._ports()
+    forward = drawing.draw_forward(ports)
+    loops = drawing.draw_loops()
+    x_mid = (left + right) / 2
+    ax.text(x_mid, top + MARGIN + head - 0.3, title, ha="center", va="center", fontsize=15, fontweight="bold")
+    note = subtitle or "Roads out of a state are tried in the numbered order; the first whose guards hold is taken."
+    ax.text(x_mid, top + MARGIN + head - 0.62, note, ha="center", va="center", fontsize=9.5, color="#333333")
+    legend_items = [
+        Patch(facecolor=PHASE_COLOURS[p][0], edgecolor=PHASE_COLOURS[p][1], label=PHASE_TITLES[p])
+        for p in PHASE_COLOURS
+    ]
+    ax.legend(
+        handles=legend_items,
+        loc="upper left",
+        bbox_to_anchor=(0.005, 0.995),
+        fontsize=8.5,
+        frameon=False,
+        title="Phase",
+        title_fontsize=9,
+    )
+    drawing.placed.append(_legend_rect(ax))
+    drawing.label_forward(forward)
+    drawing.label_loops(loops)
+    sources = "; ".join(f"{s.key} {s.title}" for s in SOURCES.values())
+    ax.text(
+        x_mid,
+        bottom - MARGIN - foot + 0.42,
+        f"Sources: {sources}.",
+        ha="center",
+        va="center",
+        fontsize=8,
+        color="#444444",
+        wrap=False,
+    )
+    ax.text(
+        x_mid,
+        bottom - MARGIN - foot + 0.2,
+        "Teaching and documentation tool, not clinical advice. Generated by `pathway render` from pathway/definition.py.",
+        ha="center",
+        va="center",
+        fontsize=8,
+        color="#444444",
+    )
+    return ax
+
+
+def _legend_rect(ax: Axes) -> Rect:
+    """The legend's corner, kept free of labels (an estimate in data units)."""
+    x0, _ = ax.get_xlim()
+    _, y1 = ax.get_ylim()
+    return (x0, y1 - 2.1, x0 + 1.9, y1)
+
+
+def save(ax: Axes, path: Path) -> None:
+    fig = ax.get_figure(root=True)
+    assert isinstance(fig, Figure)
+    if path.suffix == ".svg":
+        fig.savefig(path, format="svg", metadata={"Date": None, "Creator": "pathway render"})
+    else:
+        fig.savefig(path, format="png", dpi=110, metadata={"Software": None})
+    plt.close(fig)
