@@ -21,14 +21,13 @@ share a trigger). The order below follows PATHWAY.md:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from . import guards as g
 from . import pitfalls
 from .course import Case
-from .guards import Guard
 from .regimens import (
     CONVERSION,
     PALLIATIVE_DOUBLET,
@@ -38,128 +37,27 @@ from .regimens import (
     choose,
     next_line,
 )
-
-Timing = tuple[float, tuple[str, ...]]
-
-
-@dataclass(frozen=True)
-class Decision:
-    category: str | None = None
-    intent: str | None = None
-    regimen: str | None = None
-    procedure: str | None = None
-
-    def as_json(self) -> dict[str, str | None]:
-        return {
-            "category": self.category,
-            "intent": self.intent,
-            "regimen": self.regimen,
-            "procedure": self.procedure,
-        }
-
-
-@dataclass(frozen=True, eq=False, repr=False)
-class Plan:
-    """What taking a road means: the decision, why, and what changes on arrival."""
-
-    decision: Decision
-    reasons: tuple[str, ...] = ()
-    rules: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
-    course: Mapping[str, Any] = field(default_factory=dict)
-    patient: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, eq=False, repr=False)
-class State:
-    name: str
-    phase: str
-    description: str
-    dwell: Callable[[Case], Timing]
-    terminal: bool = False
-    reads: str | None = None  # what finding the state reads, in words
-    needs_finding: Callable[[Case], bool] | None = None
-
-
-@dataclass(frozen=True, eq=False, repr=False)
-class Road:
-    name: str
-    source: str
-    dest: str
-    guards: tuple[Guard, ...]
-    rules: tuple[str, ...]
-    plan: Callable[[Case], Plan]
-    lead: Callable[[Case], Timing] = lambda case: (0.0, ())
-    alternative: bool = False  # an accepted alternative the pathway narrates but does not take
-    label: str = ""
-
-    @property
-    def guard_label(self) -> str:
-        """The short clinical label drawn on diagram edges."""
-        if self.label:
-            return self.label
-        return " and ".join(gd.label for gd in self.guards) if self.guards else "always"
-
-
-class DefinitionError(Exception):
-    """The pathway definition is inconsistent (checked when it is built)."""
-
-
-# --- the clock (months) -------------------------------------------------------------------
-
-SURGERY_AFTER_CHEMO = 1.0  # D-CLOCK: 4 weeks after the last cycle
-BEVACIZUMAB_WASHOUT = 1.5  # R24: >= 6 weeks before surgery
-BEVACIZUMAB_RESUME = 1.5  # R24: resumes 6-8 weeks after
-RECOVERY = 1.0  # D-CLOCK: 4 weeks after liver or primary surgery
-WORKUP = 0.5  # D-CLOCK: 2-week staging
-PVE_TO_VOLUMETRY = 1.0  # D-CLOCK: remnant re-measured 4 weeks after PVE
-SURVEILLANCE_VISIT = 3.0  # D-SURVEILLANCE (R30: every 3-6 months for 2 years)
-DISEASE_FREE_AFTER = 60.0  # D-SURVEILLANCE (R30): 5 years
-CONVERSION_BLOCK = 2.0  # R16
-PERIOPERATIVE_BLOCK = 3.0  # R9
-
-
-def _zero(case: Case) -> Timing:
-    return (0.0, ())
-
-
-def _const(months: float, *rules: str) -> Callable[[Case], Timing]:
-    def timing(case: Case) -> Timing:
-        return (months, rules)
-
-    return timing
-
-
-def _block(case: Case) -> Timing:
-    months = case.course.block_months
-    return (months, ("R9",) if months == PERIOPERATIVE_BLOCK else ("R16",))
-
-
-def _adjuvant_dwell(case: Case) -> Timing:
-    return (case.course.adjuvant_months, ("ADJ",))
-
-
-def _surveillance_dwell(case: Case) -> Timing:
-    course = case.course
-    if course.recurrence in ("liver_only", "extrahepatic"):
-        return (SURVEILLANCE_VISIT, ("D-SURVEILLANCE",))
-    start = course.last_curative_month if course.last_curative_month is not None else course.month
-    return (max(0.0, start + DISEASE_FREE_AFTER - course.month), ("R30", "D-SURVEILLANCE"))
-
-
-def _to_surgery(case: Case) -> Timing:
-    regimen = case.course.regimen
-    if regimen is not None and regimen.bevacizumab and case.course.systemic_months > 0:
-        return (BEVACIZUMAB_WASHOUT, ("R24",))
-    return (SURGERY_AFTER_CHEMO, ("D-CLOCK",))
-
-
-def _after_surgery(case: Case) -> Timing:
-    regimen = case.course.regimen
-    if regimen is not None and regimen.bevacizumab:
-        return (BEVACIZUMAB_RESUME, ("R24",))
-    return (RECOVERY, ("D-CLOCK",))
-
+from .spec import (
+    CONVERSION_BLOCK,
+    PERIOPERATIVE_BLOCK,
+    PVE_TO_VOLUMETRY,
+    RECOVERY,
+    SURGERY_AFTER_CHEMO,
+    WORKUP,
+    Decision,
+    DefinitionError,
+    Plan,
+    Road,
+    State,
+    adjuvant_dwell,
+    after_surgery,
+    block,
+    const,
+    surgery_plan,
+    surveillance_dwell,
+    to_surgery,
+    zero,
+)
 
 # --- states -------------------------------------------------------------------------------
 
@@ -175,23 +73,23 @@ def _staging_incomplete(case: Case) -> bool:
 STATES: dict[str, State] = {
     s.name: s
     for s in (
-        State("referral", "entry", "Referral to a tertiary HPB centre", _zero),
+        State("referral", "entry", "Referral to a tertiary HPB centre", zero),
         State(
             "staging",
             "entry",
             "Workup: primary, imaging, fitness, volumetry, biomarkers",
-            _const(WORKUP, "D-CLOCK"),
+            const(WORKUP, "D-CLOCK"),
             reads="the primary site or missing biomarkers",
             needs_finding=_staging_incomplete,
         ),
-        State("mdt_review", "entry", "HPB multidisciplinary team decides", _zero),
-        State("primary_resection", "surgical", "Resection of the primary tumour", _const(RECOVERY, "D-CLOCK")),
-        State("neoadjuvant", "systemic", "Chemotherapy or immunotherapy before surgery", _block),
+        State("mdt_review", "entry", "HPB multidisciplinary team decides", zero),
+        State("primary_resection", "surgical", "Resection of the primary tumour", const(RECOVERY, "D-CLOCK")),
+        State("neoadjuvant", "systemic", "Chemotherapy or immunotherapy before surgery", block),
         State(
             "reassessment",
             "assessment",
             "CT/MRI (RECIST 1.1), 2-monthly",
-            _zero,
+            zero,
             reads="the response (RECIST 1.1) and the current liver disease",
             needs_finding=_once,
         ),
@@ -199,7 +97,7 @@ STATES: dict[str, State] = {
             "liver_augmentation",
             "surgical",
             "PVE; the future remnant regrows",
-            _const(PVE_TO_VOLUMETRY, "D-CLOCK"),
+            const(PVE_TO_VOLUMETRY, "D-CLOCK"),
             reads="the regrown future liver remnant",
             needs_finding=_once,
         ),
@@ -207,25 +105,25 @@ STATES: dict[str, State] = {
             "surgery",
             "surgical",
             "Liver resection (with ablation or staged)",
-            _zero,
+            zero,
             reads="the resection margin",
             needs_finding=_once,
         ),
-        State("adjuvant", "systemic", "Postoperative therapy to 6 months in total", _adjuvant_dwell),
+        State("adjuvant", "systemic", "Postoperative therapy to 6 months in total", adjuvant_dwell),
         State(
             "surveillance",
             "follow-up",
             "CT and CEA every 3-6 months",
-            _surveillance_dwell,
+            surveillance_dwell,
             reads="whether and where the disease recurred",
             needs_finding=_once,
         ),
-        State("recurrence", "follow-up", "Restage, then back to the MDT", _const(WORKUP, "D-CLOCK")),
-        State("locoregional", "local", "Ablation, TACE or TARE", _block),
-        State("palliative_systemic", "systemic", "Systemic therapy for disease control", _block),
-        State("observation", "follow-up", "Watchful observation (neuroendocrine)", _const(3.0, "R32")),
-        State("best_supportive_care", "end", "Symptom control, no anticancer therapy", _zero, terminal=True),
-        State("disease_free", "end", "No recurrence after 5 years", _zero, terminal=True),
+        State("recurrence", "follow-up", "Restage, then back to the MDT", const(WORKUP, "D-CLOCK")),
+        State("locoregional", "local", "Ablation, TACE or TARE", block),
+        State("palliative_systemic", "systemic", "Systemic therapy for disease control", block),
+        State("observation", "follow-up", "Watchful observation (neuroendocrine)", const(3.0, "R32")),
+        State("best_supportive_care", "end", "Symptom control, no anticancer therapy", zero, terminal=True),
+        State("disease_free", "end", "No recurrence after 5 years", zero, terminal=True),
     )
 }
 
@@ -265,61 +163,6 @@ def _multifocal_warning(case: Case) -> tuple[str, ...]:
 
 def _surgeon_first(case: Case) -> str:
     return "the HPB surgeon reviews every lesion before chemotherapy starts"
-
-
-def _liver_operation(
-    case: Case, base: str
-) -> tuple[str, tuple[str, ...], tuple[str, ...], dict[str, Any], dict[str, Any]]:
-    """R26/R27: with the primary in place, simultaneous resection or liver first."""
-    p = case.patient.primary
-    lv = case.patient.liver
-    if p.resected:
-        return base, (), (), {}, {}
-    small = (
-        lv.lesions <= g.SIMULTANEOUS_MAX_LESIONS
-        and lv.largest_cm <= g.SIMULTANEOUS_MAX_CM
-        and not lv.bilobar
-        and not lv.perivascular
-    )
-    if small:
-        return (
-            f"{base}, with simultaneous resection of the {p.site} primary",
-            ("small, accessible metastases with good performance status: one operation for primary and liver",),
-            ("R26", "D-SIMULTANEOUS"),
-            {"simultaneous": True},
-            {"primary": {"resected": True}},
-        )
-    rules: tuple[str, ...] = ("R26", "R27") if p.site == "rectum" else ("R26",)
-    why = "metastases too extensive for a simultaneous operation: liver first, then the primary"
-    if p.site == "rectum":
-        why = "rectal primary with a high liver burden: liver first after chemotherapy, then the primary"
-    return f"{base} (liver first; the {p.site} primary follows)", (why,), rules, {}, {}
-
-
-def _surgery_plan(
-    case: Case,
-    category: str,
-    base: str,
-    reasons: tuple[str, ...] = (),
-    rules: tuple[str, ...] = (),
-    warnings: tuple[str, ...] = (),
-    course: Mapping[str, Any] | None = None,
-) -> Plan:
-    procedure, why, seq_rules, seq_course, seq_patient = _liver_operation(case, base)
-    regimen = case.course.regimen
-    extra: tuple[str, ...] = ()
-    extra_rules: tuple[str, ...] = ()
-    if regimen is not None and regimen.bevacizumab and case.course.systemic_months > 0:
-        extra = ("bevacizumab stopped at least 6 weeks before surgery",)
-        extra_rules = ("R24",)
-    return Plan(
-        Decision(category, "curative", regimen.name if regimen else None, procedure),
-        reasons=reasons + why + extra,
-        rules=rules + seq_rules + extra_rules,
-        warnings=warnings,
-        course={**seq_course, **(course or {})},
-        patient=seq_patient,
-    )
 
 
 def plan_refer(case: Case) -> Plan:
@@ -421,7 +264,7 @@ def plan_ablation(case: Case) -> Plan:
 
 def plan_upfront_small(case: Case) -> Plan:
     choice = choose(UPFRONT_POSTOPERATIVE, case)
-    plan = _surgery_plan(
+    plan = surgery_plan(
         case,
         "resectable",
         "upfront liver resection",
@@ -478,7 +321,7 @@ def plan_perioperative(case: Case) -> Plan:
 
 
 def plan_upfront_low_risk(case: Case) -> Plan:
-    return _surgery_plan(
+    return surgery_plan(
         case,
         "resectable",
         "upfront liver resection",
@@ -551,7 +394,7 @@ def plan_ablation_complete(case: Case) -> Plan:
 
 
 def plan_complete_response(case: Case) -> Plan:
-    return _surgery_plan(
+    return surgery_plan(
         case,
         "complete-response",
         "resection of the original metastatic sites",
@@ -568,7 +411,7 @@ def plan_resect_now(case: Case) -> Plan:
     warnings: tuple[str, ...] = ()
     if case.course.intent != "perioperative":
         warnings = (pitfalls.INERTIA.warn("avoided: the team re-evaluated the responder"),)
-    return _surgery_plan(
+    return surgery_plan(
         case,
         _converted(case),
         "liver resection",
@@ -584,7 +427,7 @@ def plan_resection_ablation(case: Case) -> Plan:
     reasons: tuple[str, ...] = ("resect the larger lesions, ablate the small deep ones to spare the remnant",)
     if size > g.ABLATION_BEST_CM:
         reasons += (f"ablated lesion {size:g} cm: best results at or under 3 cm",)
-    return _surgery_plan(
+    return surgery_plan(
         case,
         _converted(case),
         f"liver resection plus ablation of lesions up to {size:g} cm",
@@ -594,7 +437,7 @@ def plan_resection_ablation(case: Case) -> Plan:
 
 
 def plan_two_stage(case: Case) -> Plan:
-    return _surgery_plan(
+    return surgery_plan(
         case,
         _converted(case),
         "two-stage hepatectomy, stage 1: clear the future remnant (with ablation if needed)",
@@ -664,7 +507,7 @@ def plan_liver_directed(case: Case) -> Plan:
 
 
 def plan_stage_two(case: Case) -> Plan:
-    return _surgery_plan(
+    return surgery_plan(
         case,
         "two-stage",
         "two-stage hepatectomy, stage 2: remove the remaining disease",
@@ -673,7 +516,7 @@ def plan_stage_two(case: Case) -> Plan:
 
 
 def plan_resect_after_pve(case: Case) -> Plan:
-    return _surgery_plan(case, "converted-to-resectable", "liver resection", reasons=("the remnant has regrown",))
+    return surgery_plan(case, "converted-to-resectable", "liver resection", reasons=("the remnant has regrown",))
 
 
 def plan_back_to_mdt(case: Case) -> Plan:
@@ -811,7 +654,7 @@ def plan_disease_free(case: Case) -> Plan:
 _R = Road
 RESECTABLE = g.RESECTABLE_AT_PRESENTATION
 NOW = g.RESECTABLE_NOW
-_MDT_SURGERY = _const(SURGERY_AFTER_CHEMO, "D-CLOCK")
+_MDT_SURGERY = const(SURGERY_AFTER_CHEMO, "D-CLOCK")
 
 ROADS: tuple[Road, ...] = (
     _R("referred", "referral", "staging", (), ("R1",), plan_refer),
@@ -923,9 +766,9 @@ ROADS: tuple[Road, ...] = (
         (g.response_is("complete", rules=("R19",)), *g.OPERABLE),
         ("R19",),
         plan_complete_response,
-        _to_surgery,
+        to_surgery,
     ),
-    _R("resect_now_resectable", "reassessment", "surgery", NOW, ("R17", "R4"), plan_resect_now, _to_surgery),
+    _R("resect_now_resectable", "reassessment", "surgery", NOW, ("R17", "R4"), plan_resect_now, to_surgery),
     _R(
         "resection_plus_ablation",
         "reassessment",
@@ -933,7 +776,7 @@ ROADS: tuple[Road, ...] = (
         (g.no_progression, g.r0_achievable, g.at_most_10_lesions, g.flr_below_30, g.ablation_plan_ok, *g.OPERABLE),
         ("R22",),
         plan_resection_ablation,
-        _to_surgery,
+        to_surgery,
     ),
     _R(
         "two_stage_hepatectomy",
@@ -942,7 +785,7 @@ ROADS: tuple[Road, ...] = (
         (g.no_progression, g.r0_achievable, g.at_most_10_lesions, g.flr_below_30, g.bilobar, *g.OPERABLE),
         ("R21",),
         plan_two_stage,
-        _to_surgery,
+        to_surgery,
     ),
     _R(
         "portal_vein_embolization",
@@ -951,7 +794,7 @@ ROADS: tuple[Road, ...] = (
         (g.no_progression, g.r0_achievable, g.at_most_10_lesions, g.flr_below_30, g.one_lobe, *g.OPERABLE),
         ("R20",),
         plan_pve,
-        _const(0.5, "D-CLOCK"),
+        const(0.5, "D-CLOCK"),
     ),
     _R(
         "repeat_ablation",
@@ -1025,7 +868,7 @@ ROADS: tuple[Road, ...] = (
         (g.two_stage_stage1_done,),
         ("R21",),
         plan_pve_between_stages,
-        _const(0.5, "D-CLOCK"),
+        const(0.5, "D-CLOCK"),
     ),
     _R(
         "primary_after_liver_first",
@@ -1034,7 +877,7 @@ ROADS: tuple[Road, ...] = (
         (g.primary_in_place,),
         ("R26",),
         plan_primary_after_liver,
-        _const(RECOVERY, "D-CLOCK"),
+        const(RECOVERY, "D-CLOCK"),
     ),
     _R(
         "postoperative_therapy",
@@ -1043,7 +886,7 @@ ROADS: tuple[Road, ...] = (
         (g.postoperative_therapy_due,),
         ("ADJ",),
         plan_postoperative,
-        _after_surgery,
+        after_surgery,
     ),
     _R(
         "surveillance_after_surgery",
@@ -1052,7 +895,7 @@ ROADS: tuple[Road, ...] = (
         (g.no_postoperative_therapy_due,),
         ("R30",),
         plan_surveillance,
-        _const(RECOVERY, "D-CLOCK"),
+        const(RECOVERY, "D-CLOCK"),
     ),
     # primary_resection
     _R(

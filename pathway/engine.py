@@ -21,6 +21,7 @@ from .errors import Problem, ScenarioError, show
 from .guards import Guard, Verdict
 from .rules import RULES, ordered
 from .sources import SOURCES
+from .spec import DefinitionError, Plan, Road
 
 logging.getLogger("transitions").setLevel(logging.WARNING)
 
@@ -64,7 +65,7 @@ class TimelineSource:
 class Option:
     """One road as evaluated at a step: each guard with its verdict."""
 
-    road: d.Road
+    road: Road
     verdicts: tuple[tuple[Guard, Verdict], ...]
 
     @property
@@ -90,8 +91,8 @@ class Step:
     month: float
     state: str
     source: str
-    road: d.Road
-    plan: d.Plan
+    road: Road
+    plan: Plan
     options: tuple[Option, ...]
     finding: Finding | None
     case: Case  # the case on arrival: branch from here
@@ -227,7 +228,7 @@ class PatientModel:
 
     def __init__(self, case: Case):
         self.case = case
-        self.arrived: tuple[d.Road, d.Plan] | None = None
+        self.arrived: tuple[Road, Plan] | None = None
 
 
 def _condition(guard: Guard) -> Any:
@@ -239,7 +240,7 @@ def _condition(guard: Guard) -> Any:
     return check
 
 
-def _after(road: d.Road) -> Any:
+def _after(road: Road) -> Any:
     def record(event: EventData) -> None:
         model = event.model
         assert isinstance(model, PatientModel)
@@ -361,16 +362,16 @@ def _advance(m: Machine, model: PatientModel, trajectory: Trajectory, source: Fi
     options = evaluate(here.name, case)
     winner = next((o for o in options if o.open), None)
     if winner is None:
-        raise d.DefinitionError(f"no road out of {here.name} is open: the definition has a dead end")
+        raise DefinitionError(f"no road out of {here.name} is open: the definition has a dead end")
     dwell, dwell_rules = here.dwell(case)
     departure = finding.month if finding is not None and finding.month is not None else case.course.month + dwell
     lead, lead_rules = winner.road.lead(case)
     model.case = case
     if not m.events[d.TRIGGERS[here.name]].trigger(model) or model.arrived is None:
-        raise d.DefinitionError(f"transitions refused {winner.road.name} from {here.name}")
+        raise DefinitionError(f"transitions refused {winner.road.name} from {here.name}")
     road, plan = model.arrived
     if road.name != winner.road.name or model.state != road.dest:
-        raise d.DefinitionError(f"transitions took {road.name}, the definition expected {winner.road.name}")
+        raise DefinitionError(f"transitions took {road.name}, the definition expected {winner.road.name}")
     month = round(departure + lead, 2)
     arrived = case.with_patient(plan.patient) if plan.patient else case
     arrived = replace(arrived, course=replace(arrived.course, **plan.course))

@@ -43,6 +43,7 @@ class Guard:
     label: str
     rules: tuple[str, ...]
     test: Callable[[Case], Verdict]
+    sites: tuple[str, ...] = ()  # a scope guard: the road exists only for these primaries
 
     def __call__(self, case: Case) -> Verdict:
         return self.test(case)
@@ -108,6 +109,33 @@ unfit_or_refuses = negation(fit_and_willing, "unfit_or_refuses", "unfit for or r
 
 
 # --- the primary ---------------------------------------------------------------------------
+
+PRIMARY_NAMES = {
+    "colon": "colorectal",
+    "rectum": "colorectal",
+    "neuroendocrine": "neuroendocrine",
+    "breast": "breast",
+    "gastric": "gastric",
+    "gist": "GIST",
+    "sarcoma": "soft-tissue sarcoma",
+    "unknown": "unknown",
+}
+
+
+def primary_is(*sites: str) -> Guard:
+    """Scope: the road belongs to the pathway of these primaries (R32-R36 give each its own logic)."""
+    names = sorted({PRIMARY_NAMES[s] for s in sites})
+    label = " or ".join(names)
+
+    def test(c: Case) -> Verdict:
+        site = c.patient.primary.site
+        ok = site in sites
+        return _v(ok, f"{PRIMARY_NAMES[site]} primary" + ("" if ok else f" (this road is for {label})"))
+
+    return Guard(f"primary_{'_'.join(names).replace(' ', '_')}", label, (), test, sites=tuple(sites))
+
+
+colorectal = primary_is("colon", "rectum")
 
 
 @_guard("primary_known", "primary site known", "R2")

@@ -9,6 +9,7 @@ import pytest
 from pathway import definition as d
 from pathway.engine import Parted, PatientModel, TimelineSource, branch, evaluate, machine, run
 from pathway.rules import RULES
+from pathway.spec import DefinitionError
 
 from .build import case, finding, replay
 
@@ -29,13 +30,13 @@ def test_every_road_cites_known_rules_and_guards_cite_known_rules() -> None:
 
 def test_check_definition_rejects_dead_ends_and_unreachable_states() -> None:
     no_way_out = tuple(r for r in d.ROADS if r.source != "adjuvant")
-    with pytest.raises(d.DefinitionError, match="adjuvant has no way out"):
+    with pytest.raises(DefinitionError, match="adjuvant has no way out"):
         d.check_definition(d.STATES, no_way_out)
     no_way_in = tuple(r for r in d.ROADS if r.dest != "recurrence")
-    with pytest.raises(d.DefinitionError, match="recurrence"):
+    with pytest.raises(DefinitionError, match="recurrence"):
         d.check_definition(d.STATES, no_way_in)
     twice = (*d.ROADS, d.ROADS[0])
-    with pytest.raises(d.DefinitionError, match="duplicate"):
+    with pytest.raises(DefinitionError, match="duplicate"):
         d.check_definition(d.STATES, twice)
 
 
