@@ -32,7 +32,7 @@ def dot_positions(dot_text: str) -> tuple[dict[str, tuple[float, float]], dict[s
 
 
 def main() -> int:
-    graph = pathway_graph()
+    graph = pathway_graph("colorectal")  # the overview figure
     pairs = [(u, v) for u, v in graph.edges()]
     start = time.perf_counter()
     lay = layout(graph)

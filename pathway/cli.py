@@ -43,6 +43,11 @@ def _parser() -> argparse.ArgumentParser:
     rd.add_argument("--show-blocked", action="store_true", help="mark the roads blocked at each decision")
     gr = sub.add_parser("graph", help="print the pathway graph")
     gr.add_argument("--format", choices=("json", "mermaid", "dot"), default="json")
+    gr.add_argument(
+        "--primary",
+        choices=("colorectal", "neuroendocrine", "breast", "gastric", "gist", "sarcoma"),
+        help="only this primary's pathway (default: every road)",
+    )
     return parser
 
 
@@ -132,10 +137,10 @@ def _check(paths: Sequence[str]) -> int:
     return EXIT_INVALID if invalid else EXIT_UNMET if failed else EXIT_OK
 
 
-def _graph(fmt: str) -> int:
+def _graph(fmt: str, primary: str | None) -> int:
     from .graph import pathway_graph, to_dot, to_json, to_mermaid
 
-    graph = pathway_graph()
+    graph = pathway_graph(primary)
     if fmt == "json":
         from .layout import layout
 
@@ -198,7 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "replay":
             return _replay(args.file, args.json)
         if args.command == "graph":
-            return _graph(args.format)
+            return _graph(args.format, args.primary)
         if args.command == "render":
             return _render(args)
         return _check(args.paths)

@@ -33,11 +33,12 @@ class Finding:
     response: str | None = None
     margin: str | None = None
     recurrence: str | None = None
+    progressing_lesions: int | None = None  # R35: how many lesions progress
     patient: Mapping[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"at": self.at, "index": self.index}
-        for key in ("month", "response", "margin", "recurrence"):
+        for key in ("month", "response", "margin", "recurrence", "progressing_lesions"):
             value = getattr(self, key)
             if value is not None:
                 out[key] = value
@@ -75,6 +76,8 @@ class Course:
     recurrences: int = 0
     simultaneous: bool = False
     primary_first: bool = False
+    liver_directed: bool = False  # R32: TACE/TAE already given
+    progressing_lesions: int | None = None
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from . import branches, pitfalls
 from . import guards as g
-from . import pitfalls
 from .course import Case
 from .regimens import (
     CONVERSION,
@@ -67,7 +67,7 @@ def _once(case: Case) -> bool:
 
 
 def _staging_incomplete(case: Case) -> bool:
-    return not (g.primary_known(case).passed and g.colorectal_biomarkers_known(case).passed)
+    return not (g.primary_known(case).passed and g.biomarkers_known(case).passed)
 
 
 STATES: dict[str, State] = {
@@ -84,7 +84,7 @@ STATES: dict[str, State] = {
         ),
         State("mdt_review", "entry", "HPB multidisciplinary team decides", zero),
         State("primary_resection", "surgical", "Resection of the primary tumour", const(RECOVERY, "D-CLOCK")),
-        State("neoadjuvant", "systemic", "Chemotherapy or immunotherapy before surgery", block),
+        State("neoadjuvant", "systemic", "Systemic therapy before surgery", block),
         State(
             "reassessment",
             "assessment",
@@ -109,7 +109,7 @@ STATES: dict[str, State] = {
             reads="the resection margin",
             needs_finding=_once,
         ),
-        State("adjuvant", "systemic", "Postoperative therapy to 6 months in total", adjuvant_dwell),
+        State("adjuvant", "systemic", "Systemic therapy after liver surgery", adjuvant_dwell),
         State(
             "surveillance",
             "follow-up",
@@ -121,7 +121,7 @@ STATES: dict[str, State] = {
         State("recurrence", "follow-up", "Restage, then back to the MDT", const(WORKUP, "D-CLOCK")),
         State("locoregional", "local", "Ablation, TACE or TARE", block),
         State("palliative_systemic", "systemic", "Systemic therapy for disease control", block),
-        State("observation", "follow-up", "Watchful observation (neuroendocrine)", const(3.0, "R32")),
+        State("observation", "follow-up", "Watchful observation (neuroendocrine)", block),
         State("best_supportive_care", "end", "Symptom control, no anticancer therapy", zero, terminal=True),
         State("disease_free", "end", "No recurrence after 5 years", zero, terminal=True),
     )
@@ -144,6 +144,7 @@ TRIGGERS: dict[str, str] = {
     "recurrence": "restage",
     "locoregional": "complete_block",
     "palliative_systemic": "complete_block",
+    "observation": "complete_block",
 }
 
 
@@ -570,6 +571,15 @@ def plan_postoperative(case: Case) -> Plan:
         rules.append("R24")
     if course.regimen is not None and course.regimen.kind == "immunotherapy":
         rules.append("D-IO-BLOCK")
+    site = case.patient.primary.site
+    if site == "breast":
+        reasons[0] = f"systemic therapy ({regimen}) continues after the resection for {left:g} months"
+        rules += ["R33", "D-POSTOP-OTHER"]
+    elif site == "gist":
+        reasons[0] = f"{regimen} continues after the resection ({left:g} months modelled)"
+        rules += ["R35", "D-POSTOP-OTHER"]
+    elif site == "gastric":
+        rules += ["R34", "D-POSTOP-OTHER"]
     return Plan(
         Decision("adjuvant", "curative", regimen, None),
         reasons=tuple(reasons),
@@ -662,7 +672,7 @@ ROADS: tuple[Road, ...] = (
         "staging_complete",
         "staging",
         "mdt_review",
-        (g.primary_known, g.colorectal_biomarkers_known),
+        (g.primary_known, g.biomarkers_known),
         ("R2", "R3"),
         plan_staged,
     ),
@@ -940,7 +950,7 @@ ROADS: tuple[Road, ...] = (
 # Short clinical guard labels, drawn on diagram edges (the full guards are in the graph's data).
 _LABELS = {
     "referred": "every referral",
-    "staging_complete": "primary and RAS/BRAF/MMR known",
+    "staging_complete": "primary and biomarkers known",
     "supportive_care": "ECOG 3-4",
     "primary_first": "symptomatic primary",
     "palliate_symptoms": "biliary obstruction or pain",
@@ -974,17 +984,81 @@ _LABELS = {
     "incomplete_resection": "R2 margin",
     "pve_between_stages": "two-stage: stage 1 done",
     "primary_after_liver_first": "primary still in place",
-    "postoperative_therapy": "< 6 months given",
-    "surveillance_after_surgery": "6 months given",
+    "postoperative_therapy": "therapy still due",
+    "surveillance_after_surgery": "no therapy due",
     "liver_after_primary": "liver not yet treated",
-    "adjuvant_after_liver_first": "< 6 months given",
-    "surveillance_after_liver_first": "6 months given",
+    "adjuvant_after_liver_first": "therapy still due",
+    "surveillance_after_liver_first": "no therapy due",
     "adjuvant_complete": "6 months complete",
     "recurrence_found": "recurrence",
     "five_years_disease_free": "none at 5 years",
     "restaged": "restaged",
 }
-ROADS = tuple(replace(road, label=_LABELS[road.name]) for road in ROADS)
+# Roads that belong to the colorectal pathway only: they get a scope guard, like every branch road.
+_COLORECTAL_ONLY = frozenset(
+    {
+        "primary_first",
+        "palliate_symptoms",
+        "systemic_ecog_2",
+        "systemic_unresectable_ehd",
+        "ablation_unfit",
+        "systemic_unfit",
+        "upfront_surgery_small_solitary",
+        "perioperative_chemotherapy",
+        "upfront_surgery_low_risk",
+        "conversion_chemotherapy",
+        "next_line_on_progression",
+        "resect_after_complete_response",
+        "resect_now_resectable",
+        "resection_plus_ablation",
+        "two_stage_hepatectomy",
+        "portal_vein_embolization",
+        "repeat_ablation",
+        "continue_conversion",
+        "add_liver_directed_therapy",
+        "surveillance_after_ablation",
+        "stage_two_hepatectomy",
+        "resection_after_pve",
+        "remnant_insufficient",
+        "pve_between_stages",
+    }
+)
+# R29 comes from a colorectal source; for neuroendocrine disease R32 answers symptoms with TACE/TAE.
+_NOT_NET = g.primary_is("colon", "rectum", "breast", "gastric", "gist", "sarcoma")
+# Only these primaries have therapy after liver surgery (ADJ; D-POSTOP-OTHER); NET and sarcoma have none.
+_WITH_POSTOP = g.primary_is("colon", "rectum", "gastric", "breast", "gist")
+# Neuroendocrine and gastric reassessments end in their own catch-all roads before this one.
+_PALLIATIVE_LINE = g.primary_is("colon", "rectum", "breast", "gist")
+_SCOPES = {
+    "urgent_review_symptoms": _NOT_NET,
+    "postoperative_therapy": _WITH_POSTOP,
+    "adjuvant_after_liver_first": _WITH_POSTOP,
+    "continue_palliative_line": _PALLIATIVE_LINE,
+}
+
+
+def _assemble(core: tuple[Road, ...]) -> tuple[Road, ...]:
+    """Scope the colorectal roads and splice in the other primaries' roads where their order says:
+    at the MDT after poor performance (ECOG 3-4 applies to all); at reassessment after the urgent
+    reviews, and their 'continue' roads after the generic palliative line."""
+    out: list[Road] = []
+    for road in core:
+        if road.name in _COLORECTAL_ONLY:
+            road = replace(road, guards=(g.colorectal, *road.guards))
+        elif road.name in _SCOPES:
+            road = replace(road, guards=(_SCOPES[road.name], *road.guards))
+        if road.name == "primary_first":
+            out.extend(branches.MDT_ROADS)
+        elif road.name == "next_line_on_progression":
+            out.extend(branches.REASSESSMENT_FIRST)
+        elif road.name == "continue_conversion":
+            out.extend(branches.REASSESSMENT_LAST)
+        out.append(road)
+    out.extend(branches.OBSERVATION_ROADS)
+    return tuple(replace(road, label={**_LABELS, **branches.LABELS}[road.name]) for road in out)
+
+
+ROADS = _assemble(ROADS)
 
 # Clinical order of the phases, top to bottom on diagrams: a road to an earlier phase is a loop
 # (a back edge), drawn along the side.
@@ -1032,8 +1106,8 @@ def on_arrival(state: str, case: Case) -> dict[str, Any]:
     return {}
 
 
-# States the contract pins whose branch comes with a later issue (R32, neuroendocrine).
-NOT_YET_ENCODED = frozenset({"observation"})
+# States the contract pins that no branch uses yet (none since R32 brought observation).
+NOT_YET_ENCODED: frozenset[str] = frozenset()
 
 
 def check_definition(states: Mapping[str, State] = STATES, roads: tuple[Road, ...] = ROADS) -> None:

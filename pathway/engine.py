@@ -81,6 +81,11 @@ class Option:
         return ordered([rule for gd, v in self.verdicts if not v.passed for rule in gd.rules])
 
     @property
+    def out_of_scope(self) -> bool:
+        """The road belongs to another primary's pathway (not worth narrating as a road not taken)."""
+        return any(gd.sites and not v.passed for gd, v in self.verdicts)
+
+    @property
     def passed_reasons(self) -> list[str]:
         return [r for _, v in self.verdicts if v.passed for r in v.reasons]
 
@@ -105,7 +110,10 @@ class Step:
     @property
     def reasons(self) -> list[str]:
         out: list[str] = []
+        scope = {r for gd, v in self.chosen.verdicts if gd.sites for r in v.reasons}
         for reason in [*self.chosen.passed_reasons, *self.plan.reasons]:
+            if reason in scope:
+                continue
             if reason not in out:
                 out.append(reason)
         return out
@@ -133,7 +141,7 @@ class Step:
         out: list[dict[str, Any]] = []
         taken_at = next(i for i, o in enumerate(self.options) if o.road.name == self.road.name)
         for i, option in enumerate(self.options):
-            if option.road.name == self.road.name:
+            if option.road.name == self.road.name or option.out_of_scope:
                 continue
             entry: dict[str, Any] = {"to": option.road.dest, "via": option.road.name}
             if option.open:
@@ -296,6 +304,7 @@ def read_finding(case: Case, finding: Finding) -> Case:
         value = getattr(finding, key)
         if value is not None:
             changes[key] = value
+    changes["progressing_lesions"] = finding.progressing_lesions
     return case.with_course(**changes)
 
 

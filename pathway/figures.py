@@ -8,33 +8,41 @@ from pathlib import Path
 import networkx as nx
 
 from .engine import Trajectory
-from .graph import pathway_graph
+from .graph import FAMILIES, FAMILY_TITLES, family_of, pathway_graph
 from .layout import Layout, layout
 from .render import draw_pathway, highlight_of, save
 from .scenario import Scenario
 
 
 @cache
-def _drawn() -> tuple[nx.MultiDiGraph[str], Layout]:
-    graph = pathway_graph()
+def drawn(primary: str = "colorectal") -> tuple[nx.MultiDiGraph[str], Layout]:
+    """The graph of one primary's pathway and its layout (computed once per process)."""
+    graph = pathway_graph(primary)
     return graph, layout(graph)
 
 
+def figure_name(primary: str) -> str:
+    """The overview is the colorectal pathway; each other primary has its own figure."""
+    return "pathway" if primary == "colorectal" else f"pathway-{primary}"
+
+
 def write_overview(out: Path, formats: list[str]) -> list[Path]:
-    graph, lay = _drawn()
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for fmt in formats:
-        path = out / f"pathway.{fmt}"
-        save(draw_pathway(graph, lay), path)
-        written.append(path)
+    for primary in FAMILIES:
+        graph, lay = drawn(primary)
+        title = f"{FAMILY_TITLES[primary]}: the treatment pathway"
+        for fmt in formats:
+            path = out / f"{figure_name(primary)}.{fmt}"
+            save(draw_pathway(graph, lay, title=title), path)
+            written.append(path)
     return written
 
 
 def write_scenario(
     out: Path, scenario: Scenario, trajectory: Trajectory, formats: list[str], show_blocked: bool = False
 ) -> list[Path]:
-    graph, lay = _drawn()
+    graph, lay = drawn(family_of(trajectory.steps[-1].case.patient.primary.site if trajectory.steps else "colon"))
     folder = out / "scenarios"
     folder.mkdir(parents=True, exist_ok=True)
     last = trajectory.steps[-1] if trajectory.steps else None

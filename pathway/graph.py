@@ -11,6 +11,7 @@ from typing import Any
 import networkx as nx
 
 from . import definition as d
+from .spec import Road
 
 TITLES = {
     "referral": "Referral",
@@ -48,10 +49,52 @@ def is_back(source: str, dest: str) -> bool:
     return order.index(dest) <= order.index(source)
 
 
-def pathway_graph() -> nx.MultiDiGraph[str]:
-    """Nodes: states with phase, title and description. Edges: roads, keyed by name, in order."""
-    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(name="pathway")
-    drawn = [s for s in d.CLINICAL_ORDER if s not in d.NOT_YET_ENCODED]
+# The primaries that have a pathway of their own, and the sites each covers.
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "colorectal": ("colon", "rectum"),
+    "neuroendocrine": ("neuroendocrine",),
+    "breast": ("breast",),
+    "gastric": ("gastric",),
+    "gist": ("gist",),
+    "sarcoma": ("sarcoma",),
+}
+FAMILY_TITLES = {
+    "colorectal": "Colorectal liver metastases",
+    "neuroendocrine": "Neuroendocrine liver metastases",
+    "breast": "Breast cancer liver metastases",
+    "gastric": "Gastric cancer liver metastases",
+    "gist": "GIST liver metastases",
+    "sarcoma": "Soft-tissue sarcoma liver metastases",
+}
+
+
+def family_of(site: str) -> str:
+    return next((f for f, sites in FAMILIES.items() if site in sites), "colorectal")
+
+
+def scope_of(road: Road) -> tuple[str, ...]:
+    """The sites a road exists for (empty: every primary)."""
+    return tuple(site for guard in road.guards for site in guard.sites)
+
+
+def pathway_graph(primary: str | None = None) -> nx.MultiDiGraph[str]:
+    """Nodes: states with phase, title and description. Edges: roads, keyed by name, with the order
+    they are tried in. With `primary` (a FAMILIES key), only that primary's roads and the shared
+    ones, numbered in the order that primary meets them."""
+    wanted = FAMILIES[primary] if primary else None
+    roads = [r for r in d.ROADS if wanted is None or not scope_of(r) or set(scope_of(r)) & set(wanted)]
+    if wanted is not None:  # keep what this primary can reach from referral
+        reached, frontier = {"referral"}, ["referral"]
+        while frontier:
+            here = frontier.pop()
+            for r in roads:
+                if r.source == here and r.dest not in reached:
+                    reached.add(r.dest)
+                    frontier.append(r.dest)
+        roads = [r for r in roads if r.source in reached]
+    used = {r.source for r in roads} | {r.dest for r in roads}
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(name=f"pathway-{primary}" if primary else "pathway")
+    drawn = [s for s in d.CLINICAL_ORDER if s not in d.NOT_YET_ENCODED and s in used]
     for name in drawn:
         state = d.STATES[name]
         graph.add_node(
@@ -62,7 +105,7 @@ def pathway_graph() -> nx.MultiDiGraph[str]:
             terminal=state.terminal,
         )
     for source in d.TRIGGERS:
-        for order, road in enumerate(d.roads_from(source), start=1):
+        for order, road in enumerate((r for r in roads if r.source == source), start=1):
             graph.add_edge(
                 road.source,
                 road.dest,
@@ -74,6 +117,7 @@ def pathway_graph() -> nx.MultiDiGraph[str]:
                 rules=list(road.rules),
                 alternative=road.alternative,
                 back=is_back(road.source, road.dest),
+                scope=list(scope_of(road)),
             )
     return graph
 

@@ -57,7 +57,7 @@ def _n(x: float) -> str:
     return f"{x:g}"
 
 
-def _guard(name: str, label: str, *rules: str) -> Callable[[Callable[[Case], Verdict]], Guard]:
+def guard(name: str, label: str, *rules: str) -> Callable[[Callable[[Case], Verdict]], Guard]:
     def wrap(fn: Callable[[Case], Verdict]) -> Guard:
         return Guard(name, label, tuple(rules), fn)
 
@@ -77,25 +77,25 @@ def negation(of: Guard, name: str, label: str, *rules: str) -> Guard:
 # --- performance status and fitness -------------------------------------------------------
 
 
-@_guard("ecog_0_1", "ECOG 0-1", "R4")
+@guard("ecog_0_1", "ECOG 0-1", "R4")
 def ecog_0_1(c: Case) -> Verdict:
     e = c.patient.ecog
     return _v(e <= 1, f"ECOG {e} allows major surgery (0-1)" if e <= 1 else f"ECOG {e} is above 1")
 
 
-@_guard("ecog_2", "ECOG 2", "D-ECOG")
+@guard("ecog_2", "ECOG 2", "D-ECOG")
 def ecog_2(c: Case) -> Verdict:
     e = c.patient.ecog
     return _v(e == 2, f"ECOG {e}" + (" is 2: fit for systemic therapy, not for surgery" if e == 2 else " is not 2"))
 
 
-@_guard("ecog_3_4", "ECOG 3-4", "D-ECOG")
+@guard("ecog_3_4", "ECOG 3-4", "D-ECOG")
 def ecog_3_4(c: Case) -> Verdict:
     e = c.patient.ecog
     return _v(e >= 3, f"ECOG {e} is 3 or more" if e >= 3 else f"ECOG {e} is below 3")
 
 
-@_guard("fit_and_willing", "fit for and accepts surgery", "R4")
+@guard("fit_and_willing", "fit for and accepts surgery", "R4")
 def fit_and_willing(c: Case) -> Verdict:
     p = c.patient
     if not p.fit_for_surgery:
@@ -138,7 +138,7 @@ def primary_is(*sites: str) -> Guard:
 colorectal = primary_is("colon", "rectum")
 
 
-@_guard("primary_known", "primary site known", "R2")
+@guard("primary_known", "primary site known", "R2")
 def primary_known(c: Case) -> Verdict:
     site = c.patient.primary.site
     if site == "unknown":
@@ -146,19 +146,31 @@ def primary_known(c: Case) -> Verdict:
     return _v(True, f"primary site known: {site}")
 
 
-@_guard("colorectal_biomarkers_known", "RAS, BRAF, MMR known", "R3")
-def colorectal_biomarkers_known(c: Case) -> Verdict:
+# R3: the markers each primary's systemic therapy is chosen by (R33 breast, R34 gastric).
+REQUIRED_MARKERS = {
+    "colon": (("RAS", "ras"), ("BRAF", "braf"), ("MMR", "mmr")),
+    "rectum": (("RAS", "ras"), ("BRAF", "braf"), ("MMR", "mmr")),
+    "gastric": (("HER2", "her2"),),
+    "breast": (("hormone receptor", "hormone_receptor"), ("HER2", "her2")),
+}
+
+
+@guard("biomarkers_known", "biomarkers known", "R3")
+def biomarkers_known(c: Case) -> Verdict:
     p = c.patient
-    if not p.primary.colorectal:
-        return _v(True, "no colorectal biomarker panel needed for this primary")
+    wanted = REQUIRED_MARKERS.get(p.primary.site, ())
+    if not wanted:
+        return _v(True, "no biomarker gate for this primary")
     b = p.biomarkers
-    missing = [name for name, value in (("RAS", b.ras), ("BRAF", b.braf), ("MMR", b.mmr)) if value == "unknown"]
+    missing = [label for label, attr in wanted if getattr(b, attr) == "unknown"]
     if missing:
         return _v(False, f"{', '.join(missing)} unknown: systemic therapy cannot start")
-    return _v(True, f"RAS {b.ras}, BRAF {b.braf}, {b.mmr}")
+    if p.primary.colorectal:
+        return _v(True, f"RAS {b.ras}, BRAF {b.braf}, {b.mmr}")
+    return _v(True, ", ".join(f"{label} {getattr(b, attr)}" for label, attr in wanted))
 
 
-@_guard("symptomatic_primary_in_place", "symptomatic primary in place", "R25")
+@guard("symptomatic_primary_in_place", "symptomatic primary in place", "R25")
 def symptomatic_primary_in_place(c: Case) -> Verdict:
     p = c.patient.primary
     if p.resected:
@@ -168,7 +180,7 @@ def symptomatic_primary_in_place(c: Case) -> Verdict:
     return _v(True, "the primary in place is symptomatic (bleeding, obstruction or perforation)")
 
 
-@_guard("primary_in_place", "primary still in place", "R26", "R27")
+@guard("primary_in_place", "primary still in place", "R26", "R27")
 def primary_in_place(c: Case) -> Verdict:
     resected = c.patient.primary.resected
     return _v(not resected, "the primary is resected" if resected else "the primary is still in place")
@@ -177,20 +189,20 @@ def primary_in_place(c: Case) -> Verdict:
 # --- extent of liver disease ---------------------------------------------------------------
 
 
-@_guard("r0_achievable", "R0 achievable", "R4")
+@guard("r0_achievable", "R0 achievable", "R4")
 def r0_achievable(c: Case) -> Verdict:
     ok = c.patient.liver.r0_achievable
     return _v(ok, "R0 resection achievable for all disease" if ok else "R0 resection not achievable")
 
 
-@_guard("at_most_10_lesions", "<= 10 metastases", "R4", "R6")
+@guard("at_most_10_lesions", "<= 10 metastases", "R4", "R6")
 def at_most_10_lesions(c: Case) -> Verdict:
     n = c.patient.liver.lesions
     ok = n <= MAX_RESECTABLE_LESIONS
     return _v(ok, f"{n} metastases, at most 10" if ok else f"{n} metastases exceed 10")
 
 
-@_guard("flr_at_least_30", "FLR >= 30%", "R4", "R6")
+@guard("flr_at_least_30", "FLR >= 30%", "R4", "R6")
 def flr_at_least_30(c: Case) -> Verdict:
     f = c.patient.liver.flr_percent
     ok = f >= FLR_MIN_PERCENT
@@ -200,7 +212,7 @@ def flr_at_least_30(c: Case) -> Verdict:
 flr_below_30 = negation(flr_at_least_30, "flr_below_30", "FLR < 30%", "R20", "R21")
 
 
-@_guard("no_unresectable_ehd", "no unresectable EHD", "R4")
+@guard("no_unresectable_ehd", "no unresectable EHD", "R4")
 def no_unresectable_ehd(c: Case) -> Verdict:
     e = c.patient.extrahepatic
     if e == "unresectable":
@@ -213,13 +225,13 @@ def no_unresectable_ehd(c: Case) -> Verdict:
 unresectable_ehd = negation(no_unresectable_ehd, "unresectable_ehd", "unresectable EHD", "R4")
 
 
-@_guard("no_ehd", "no EHD", "R23")
+@guard("no_ehd", "no EHD", "R23")
 def no_ehd(c: Case) -> Verdict:
     e = c.patient.extrahepatic
     return _v(e == "none", "no extrahepatic disease" if e == "none" else f"extrahepatic disease ({e})")
 
 
-@_guard("initially_unresectable", "> 10 nodules, FLR < 30% or no R0", "R6")
+@guard("initially_unresectable", "> 10 nodules, FLR < 30% or no R0", "R6")
 def initially_unresectable(c: Case) -> Verdict:
     lv = c.patient.liver
     found = []
@@ -234,13 +246,13 @@ def initially_unresectable(c: Case) -> Verdict:
     return _v(False, "R0 achievable with <= 10 metastases and FLR >= 30%: resectable")
 
 
-@_guard("single_lesion", "single metastasis", "R8")
+@guard("single_lesion", "single metastasis", "R8")
 def single_lesion(c: Case) -> Verdict:
     n = c.patient.liver.lesions
     return _v(n == 1, "a single metastasis" if n == 1 else f"{n} metastases, not a single one")
 
 
-@_guard("largest_below_2cm", "< 2 cm", "R8")
+@guard("largest_below_2cm", "< 2 cm", "R8")
 def largest_below_2cm(c: Case) -> Verdict:
     s = c.patient.liver.largest_cm
     ok = s < SMALL_SOLITARY_CM
@@ -257,7 +269,7 @@ def multifocal_facts(c: Case) -> list[str]:
     return out
 
 
-@_guard("not_multifocal", "not multifocal", "R7")
+@guard("not_multifocal", "not multifocal", "R7")
 def not_multifocal(c: Case) -> Verdict:
     facts = multifocal_facts(c)
     if facts:
@@ -280,7 +292,7 @@ def high_risk_features(c: Case) -> list[str]:
     return out
 
 
-@_guard("no_high_risk_features", "no high-risk features", "R10", "D-CEA")
+@guard("no_high_risk_features", "no high-risk features", "R10", "D-CEA")
 def no_high_risk_features(c: Case) -> Verdict:
     found = high_risk_features(c)
     if found:
@@ -288,7 +300,7 @@ def no_high_risk_features(c: Case) -> Verdict:
     return _v(True, "no high-risk features")
 
 
-@_guard("bilobar", "bilobar", "R21")
+@guard("bilobar", "bilobar", "R21")
 def bilobar(c: Case) -> Verdict:
     b = c.patient.liver.bilobar
     return _v(b, "bilobar disease" if b else "disease confined to one lobe")
@@ -297,7 +309,7 @@ def bilobar(c: Case) -> Verdict:
 one_lobe = negation(bilobar, "one_lobe", "one lobe", "R20")
 
 
-@_guard("rfa_eligible_extent", "<= 9 metastases, each <= 4 cm", "R23")
+@guard("rfa_eligible_extent", "<= 9 metastases, each <= 4 cm", "R23")
 def rfa_eligible_extent(c: Case) -> Verdict:
     lv = c.patient.liver
     problems = []
@@ -310,7 +322,7 @@ def rfa_eligible_extent(c: Case) -> Verdict:
     return _v(True, f"{lv.lesions} metastases, largest {_n(lv.largest_cm)} cm: within ablation limits")
 
 
-@_guard("ablation_plan_ok", "ablating lesions < 4 cm keeps FLR >= 30%", "R22")
+@guard("ablation_plan_ok", "ablating lesions < 4 cm keeps FLR >= 30%", "R22")
 def ablation_plan_ok(c: Case) -> Verdict:
     lv = c.patient.liver
     plan = lv.ablation
@@ -341,7 +353,7 @@ def response_is(*responses: str, rules: tuple[str, ...] = ("R16",)) -> Guard:
     return Guard(f"response_{'_or_'.join(responses)}", f"{wanted}", rules, test)
 
 
-@_guard("no_progression", "no progression", "R4")
+@guard("no_progression", "no progression", "R4")
 def no_progression(c: Case) -> Verdict:
     r = c.course.response
     if r == "progression":
@@ -349,7 +361,7 @@ def no_progression(c: Case) -> Verdict:
     return _v(True, "no progression" + (f" (response: {r})" if r else ""))
 
 
-@_guard("severe_symptoms", "severe symptoms", "R29")
+@guard("severe_symptoms", "severe symptoms", "R29")
 def severe_symptoms(c: Case) -> Verdict:
     s = c.patient.symptoms
     if s:
@@ -357,7 +369,7 @@ def severe_symptoms(c: Case) -> Verdict:
     return _v(False, "no severe symptoms")
 
 
-@_guard("local_symptoms", "biliary obstruction or pain", "R29", "D-SYMPTOMS")
+@guard("local_symptoms", "biliary obstruction or pain", "R29", "D-SYMPTOMS")
 def local_symptoms(c: Case) -> Verdict:
     local = [s for s in c.patient.symptoms if s in ("biliary_obstruction", "intractable_pain")]
     if local:
@@ -375,7 +387,7 @@ def intent_is(*intents: str) -> Guard:
     return Guard(f"intent_{'_or_'.join(intents)}", f"{wanted} intent", ("D-ABLATION-FOLLOWUP",), test)
 
 
-@_guard("two_stage_stage1_done", "two-stage: stage 1 done", "R21")
+@guard("two_stage_stage1_done", "two-stage: stage 1 done", "R21")
 def two_stage_stage1_done(c: Case) -> Verdict:
     stage = c.course.two_stage
     return _v(stage == 2, "stage 1 of a two-stage hepatectomy is done" if stage == 2 else "no two-stage plan under way")
@@ -384,7 +396,7 @@ def two_stage_stage1_done(c: Case) -> Verdict:
 no_two_stage_plan = negation(two_stage_stage1_done, "no_two_stage_plan", "no two-stage plan", "R20")
 
 
-@_guard("liver_treated", "liver disease treated", "R26")
+@guard("liver_treated", "liver disease treated", "R26")
 def liver_treated(c: Case) -> Verdict:
     t = c.course.liver_treated
     return _v(t, "the liver metastases are resected" if t else "the liver metastases are not treated yet")
@@ -393,12 +405,24 @@ def liver_treated(c: Case) -> Verdict:
 liver_untreated = negation(liver_treated, "liver_untreated", "liver disease not yet treated", "R25")
 
 
+BREAST_POSTOPERATIVE_MONTHS = 6.0  # D-POSTOP-OTHER: systemic therapy continues after resection
+GIST_TKI_AFTER_SURGERY_MONTHS = 12.0  # D-POSTOP-OTHER: the TKI continues after resection (R35)
+
+
 def remaining_perioperative_months(c: Case) -> float:
-    """ADJ: 6 months of perioperative therapy in total; R8 gives all 6 after upfront surgery."""
-    return max(0.0, PERIOPERATIVE_TOTAL_MONTHS - c.course.systemic_months)
+    """After liver surgery: ADJ (colorectal, and gastric by analogy) completes 6 months in total, R8
+    gives all 6 after upfront surgery; breast and GIST continue their systemic therapy."""
+    site = c.patient.primary.site
+    if site in ("colon", "rectum", "gastric"):
+        return max(0.0, PERIOPERATIVE_TOTAL_MONTHS - c.course.systemic_months)
+    if site == "breast":
+        return BREAST_POSTOPERATIVE_MONTHS
+    if site == "gist":
+        return GIST_TKI_AFTER_SURGERY_MONTHS
+    return 0.0
 
 
-@_guard("postoperative_therapy_due", "therapy to 6 months due", "ADJ", "R5")
+@guard("postoperative_therapy_due", "therapy to 6 months due", "ADJ", "R5")
 def postoperative_therapy_due(c: Case) -> Verdict:
     if c.course.regimen is None:
         return _v(False, "no systemic regimen planned around surgery")
@@ -414,13 +438,13 @@ no_postoperative_therapy_due = negation(
 )
 
 
-@_guard("margin_r2", "R2 margin", "R5", "D-R2-MDT")
+@guard("margin_r2", "R2 margin", "R5", "D-R2-MDT")
 def margin_r2(c: Case) -> Verdict:
     m = c.course.margin
     return _v(m == "R2", "R2 resection: macroscopic disease left" if m == "R2" else f"margin {m}")
 
 
-@_guard("recurrence_found", "recurrence", "R31")
+@guard("recurrence_found", "recurrence", "R31")
 def recurrence_found(c: Case) -> Verdict:
     r = c.course.recurrence
     if r in ("liver_only", "extrahepatic"):
@@ -428,13 +452,13 @@ def recurrence_found(c: Case) -> Verdict:
     return _v(False, "no recurrence")
 
 
-@_guard("no_recurrence", "no recurrence", "R30", "D-SURVEILLANCE")
+@guard("no_recurrence", "no recurrence", "R30", "D-SURVEILLANCE")
 def no_recurrence(c: Case) -> Verdict:
     v = recurrence_found(c)
     return Verdict(not v.passed, v.reasons if v.passed else ("no recurrence at 5 years of surveillance",))
 
 
-@_guard("otherwise", "otherwise", "D-R2-MDT")
+@guard("otherwise", "otherwise", "D-R2-MDT")
 def otherwise(c: Case) -> Verdict:
     return _v(True, "no earlier road applies")
 

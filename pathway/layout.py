@@ -106,13 +106,33 @@ def _is_dummy(name: str) -> bool:
     return name.startswith("~")
 
 
+def clinical_order(graph: nx.MultiDiGraph[str]) -> list[str]:
+    """CLINICAL_ORDER for this graph: a state that only loops lead into (in a one-primary graph, say
+    PRRT's palliative therapy reached from reassessment) moves to just after the states leading in."""
+    order = [s for s in d.CLINICAL_ORDER if s in graph]
+    moved = True
+    while moved:
+        moved = False
+        index = {s: i for i, s in enumerate(order)}
+        for node in list(order):
+            sources = {u for u, _ in graph.in_edges(node)} - {node}
+            if node == "referral" or not sources:
+                continue
+            if all(index[u] > index[node] for u in sources):
+                order.remove(node)
+                order.insert(max(order.index(u) for u in sources) + 1, node)
+                moved = True
+                break
+    return order
+
+
 def assign_ranks(graph: nx.MultiDiGraph[str]) -> tuple[dict[str, int], list[tuple[str, str]], list[tuple[str, str]]]:
-    order = {s: i for i, s in enumerate(d.CLINICAL_ORDER)}
+    order = {s: i for i, s in enumerate(clinical_order(graph))}
     pairs = sorted({(u, v) for u, v in graph.edges()}, key=lambda e: (order[e[0]], order[e[1]]))
     forward = [(u, v) for u, v in pairs if order[v] > order[u]]
     back = [(u, v) for u, v in pairs if order[v] <= order[u]]
     rank: dict[str, int] = {}
-    for node in sorted(graph.nodes, key=order.__getitem__):  # clinical order is a topological order
+    for node in sorted(graph.nodes, key=order.__getitem__):  # the order is a topological order of `forward`
         preds = [rank[u] + 1 for u, v in forward if v == node]
         rank[node] = max(preds, default=0)
     bottom = max(rank.values()) + (
@@ -177,7 +197,7 @@ def _place_row(desired: list[float], widths: list[float]) -> list[float]:
 
 def layout(graph: nx.MultiDiGraph[str]) -> Layout:
     rank, forward, back = assign_ranks(graph)
-    clinical = {s: i for i, s in enumerate(d.CLINICAL_ORDER)}
+    clinical = {s: i for i, s in enumerate(clinical_order(graph))}
     box = {n: box_size(graph.nodes[n]["title"], graph.nodes[n]["description"]) for n in graph.nodes}
     for n in graph.nodes:  # room to spread the ports of busy boxes
         ports = max(len({v for _, v in graph.out_edges(n)}), len({u for u, _ in graph.in_edges(n)}))

@@ -76,6 +76,8 @@ class Patient:
     refuses_surgery: bool = False
     symptoms: tuple[str, ...] = ()
     functional_syndrome: bool = False
+    extrahepatic_site: str | None = None  # R33: isolated_bone | solitary_lung | other
+    transplant_candidate: bool = False  # R32: selected by the MDT for liver transplantation
 
     def updated(self, changes: Mapping[str, Any]) -> Patient:
         """A copy with `changes` (a validated, possibly nested, partial patient) applied."""

@@ -252,6 +252,24 @@ _ALL = (
         "Prolonged chemotherapy warning from 6 months of systemic therapy without liver surgery",
         derived=True,
     ),
+    _r(
+        "D-TRANSPLANT",
+        "Liver transplantation for NET only when the MDT selects the patient, the primary is resected and disease is liver-only",
+        derived=True,
+    ),
+    _r(
+        "D-NET-LADDER",
+        "Progressive or symptomatic NET: TACE/TAE first; PRRT once liver-directed therapy was given or with extrahepatic disease (SSTR-positive)",
+        derived=True,
+    ),
+    _r("D-NET-OBSERVATION", "NET observation: imaging every 3 months", derived=True),
+    _r("D-OLIGO", "Oligometastatic breast disease: at most 5 liver metastases", derived=True),
+    _r("D-OTHER-BLOCK", "Breast, gastric and GIST systemic therapy reassessed every 3 months", derived=True),
+    _r(
+        "D-POSTOP-OTHER",
+        "After resection: gastric chemotherapy completes 6 months in total; breast systemic therapy continues 6 months and the GIST TKI 12 months before surveillance",
+        derived=True,
+    ),
 )
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _ALL}

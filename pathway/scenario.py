@@ -12,7 +12,7 @@ from .definition import STATES
 from .errors import Problem, ScenarioError, show
 from .patient import Patient, build
 from .rules import RULES
-from .schema import ENCODED_SITES, Checker, scenario_spec
+from .schema import Checker, scenario_spec
 from .yamlsafe import Lines, parse, read_text
 
 SPEC = scenario_spec(tuple(STATES), pitfalls.IDS, tuple(RULES))
@@ -20,13 +20,13 @@ SPEC = scenario_spec(tuple(STATES), pitfalls.IDS, tuple(RULES))
 # What each finding state reads (beyond patient updates) and must be told.
 _READS = {
     "staging": (),
-    "reassessment": ("response",),
+    "reassessment": ("response", "progressing_lesions"),
     "liver_augmentation": ("response",),
     "surgery": ("margin",),
     "surveillance": ("recurrence",),
 }
 _REQUIRED = {"reassessment": "response", "surgery": "margin", "surveillance": "recurrence"}
-_OBSERVATIONS = ("response", "margin", "recurrence")
+_OBSERVATIONS = ("response", "margin", "recurrence", "progressing_lesions")
 
 
 @dataclass(frozen=True)
@@ -113,6 +113,7 @@ def _finding(index: int, entry: dict[str, Any], lines: Lines) -> Finding:
         response=entry.get("response"),
         margin=entry.get("margin"),
         recurrence=entry.get("recurrence"),
+        progressing_lesions=entry.get("progressing_lesions"),
         patient=patient,
     )
 
@@ -121,13 +122,6 @@ def _check_primary(
     checker: Checker, primary: dict[str, Any], path: tuple[str | int, ...], base: dict[str, Any] | None
 ) -> None:
     site = primary.get("site", (base or {}).get("site"))
-    if site in ("neuroendocrine", "breast", "gastric", "gist", "sarcoma") and "site" in primary:
-        checker.add(
-            (*path, "site"),
-            f"{site} liver metastases are not encoded in this version of the pathway (R32-R36 come next)",
-            show(site),
-            "one of: " + ", ".join(ENCODED_SITES),
-        )
     side = primary.get("side")
     if site == "colon" and "site" in primary and side is None:
         checker.add(

@@ -64,7 +64,6 @@ OUT_OF_SCOPE = {
     "bile_duct": "cholangiocarcinoma",
     "icc": "cholangiocarcinoma",
 }
-ENCODED_SITES = ("colon", "rectum", "unknown")
 FINDING_STATES = ("staging", "reassessment", "liver_augmentation", "surgery", "surveillance")
 RESPONSES = ("complete", "partial", "stable", "mixed", "progression")
 SYMPTOMS = ("biliary_obstruction", "intractable_pain", "performance_decline")
@@ -130,6 +129,8 @@ def _patient_fields(partial: bool) -> dict[str, Spec]:
         "refuses_surgery": Spec("bool", default=False),
         "symptoms": Spec("list", item=_e(*SYMPTOMS)),
         "functional_syndrome": Spec("bool", default=False),
+        "extrahepatic_site": _e("none", "isolated_bone", "solitary_lung", "other", nullable=True),
+        "transplant_candidate": Spec("bool", default=False),
     }
 
 
@@ -143,6 +144,7 @@ FINDING = Spec(
         "response": _e(*RESPONSES),
         "margin": _e("R0", "R1", "R2"),
         "recurrence": _e("none", "liver_only", "extrahepatic"),
+        "progressing_lesions": Spec("int", low=0),
         **PATIENT_UPDATE_FIELDS,
     },
 )

@@ -161,11 +161,18 @@ CASES: list[tuple[str, str | bytes, int | None, str, str]] = [
         "out of scope: cholangiocarcinoma",
     ),
     (
-        "not-yet-encoded",
-        bad("site: colon, side: left", "site: breast"),
-        9,
-        "patient.primary.site",
-        "breast liver metastases are not encoded in this version",
+        "progressing-lesions-at-surgery",
+        bad("    margin: R0", "    margin: R0\n    progressing_lesions: 1"),
+        20,
+        "timeline[1].progressing_lesions",
+        "not read at surgery",
+    ),
+    (
+        "unknown-extrahepatic-site",
+        bad("extrahepatic: none", "extrahepatic: resectable\n  extrahepatic_site: brain"),
+        15,
+        "patient.extrahepatic_site",
+        "unknown value (got 'brain'; expected one of: none, isolated_bone, solitary_lung, other)",
     ),
     (
         "colon-without-side",

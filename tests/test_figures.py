@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import matplotlib
@@ -15,9 +16,10 @@ from matplotlib.patches import FancyBboxPatch
 from matplotlib.text import Text
 
 from pathway import definition as d
+from pathway import figures
 from pathway.cli import main
 from pathway.engine import machine
-from pathway.graph import pathway_graph, to_dot, to_mermaid
+from pathway.graph import FAMILIES, FAMILY_TITLES, family_of, pathway_graph, to_dot, to_mermaid
 from pathway.layout import layout, metrics
 from pathway.render import draw_pathway, highlight_of
 from pathway.report import replay
@@ -29,14 +31,27 @@ matplotlib.use("Agg")
 FIGURES = ROOT / "figures"
 
 
+@pytest.fixture(autouse=True)
+def _close_figures() -> Iterator[None]:
+    import matplotlib.pyplot as plt
+
+    yield
+    plt.close("all")
+
+
 @pytest.fixture(scope="module")
 def graph() -> nx.MultiDiGraph[str]:
     return pathway_graph()
 
 
 @pytest.fixture(scope="module")
-def drawn(graph: nx.MultiDiGraph[str]) -> tuple[nx.MultiDiGraph[str], object]:
-    return graph, layout(graph)
+def overview() -> nx.MultiDiGraph[str]:
+    return pathway_graph("colorectal")
+
+
+@pytest.fixture(scope="module")
+def drawn(overview: nx.MultiDiGraph[str]) -> tuple[nx.MultiDiGraph[str], object]:
+    return overview, layout(overview)
 
 
 def test_graph_edges_match_machine_transitions_one_to_one(graph: nx.MultiDiGraph[str]) -> None:
@@ -50,8 +65,8 @@ def test_graph_edges_match_machine_transitions_one_to_one(graph: nx.MultiDiGraph
     assert len(from_graph) == len(d.ROADS)
 
 
-def test_edges_carry_guard_label_order_and_rules(graph: nx.MultiDiGraph[str]) -> None:
-    data = graph.get_edge_data("reassessment", "liver_augmentation")["portal_vein_embolization"]
+def test_edges_carry_guard_label_order_and_rules(overview: nx.MultiDiGraph[str]) -> None:
+    data = overview.get_edge_data("reassessment", "liver_augmentation")["portal_vein_embolization"]
     assert data["guard"] == "FLR < 30%, one lobe"
     assert data["rules"] == ["R20"] and data["order"] == 9
     assert "flr_below_30" in data["guards"]
@@ -107,8 +122,8 @@ def test_layout_metrics_count_what_they_say() -> None:
     assert metrics(pos, box, [("a", "c")])["edges_through_boxes"] == 0
 
 
-def test_layout_is_deterministic(graph: nx.MultiDiGraph[str], drawn: tuple[nx.MultiDiGraph[str], object]) -> None:
-    again = layout(graph)
+def test_layout_is_deterministic(overview: nx.MultiDiGraph[str], drawn: tuple[nx.MultiDiGraph[str], object]) -> None:
+    again = layout(overview)
     assert again.pos == drawn[1].pos and again.order == drawn[1].order  # type: ignore[attr-defined]
 
 
@@ -185,14 +200,35 @@ def test_scenario_path_is_numbered_with_months(drawn: tuple[nx.MultiDiGraph[str]
 
 
 @pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.stem)
-def test_every_scenario_figure_reads_cleanly(path: Path, drawn: tuple[nx.MultiDiGraph[str], object]) -> None:
+def test_every_scenario_figure_reads_cleanly(path: Path) -> None:
     import matplotlib.pyplot as plt
 
-    graph, lay = drawn
     trajectory = replay(load(path))
-    ax = draw_pathway(graph, lay, focus=highlight_of(trajectory, show_blocked=True))  # type: ignore[arg-type]
+    graph, lay = figures.drawn(family_of(trajectory.steps[-1].case.patient.primary.site))
+    ax = draw_pathway(graph, lay, focus=highlight_of(trajectory, show_blocked=True))
     _check_figure(ax)
     plt.close(ax.figure)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("primary", list(FAMILIES))
+def test_every_primary_figure_reads_cleanly(primary: str) -> None:
+    import matplotlib.pyplot as plt
+
+    graph, lay = figures.drawn(primary)
+    ax = draw_pathway(graph, lay, title=f"{FAMILY_TITLES[primary]}: the treatment pathway")
+    _check_figure(ax)
+    pairs = [(u, v) for u, v in graph.edges()]
+    assert metrics({n: lay.pos[n] for n in lay.box}, lay.box, pairs)["overlapping_boxes"] == 0
+    plt.close(ax.figure)  # type: ignore[arg-type]
+
+
+def test_each_primary_graph_holds_only_its_roads() -> None:
+    net = pathway_graph("neuroendocrine")
+    keys = {k for _, _, k in net.edges(keys=True)}
+    assert {"net_observation", "net_tace", "net_prrt", "supportive_care"} <= keys
+    assert not keys & {"perioperative_chemotherapy", "breast_systemic_first", "gist_next_line"}
+    orders = [data["order"] for _, _, data in net.out_edges("mdt_review", data=True)]
+    assert sorted(orders) == list(range(1, len(orders) + 1))  # numbered in this primary's order
 
 
 def test_plot_function_takes_an_axes_and_returns_it(drawn: tuple[nx.MultiDiGraph[str], object]) -> None:
