@@ -113,7 +113,7 @@ STATES: dict[str, State] = {
         State(
             "surveillance",
             "follow-up",
-            "CT and CEA every 3-6 months",
+            "CT every 3-6 months (CEA in CRC)",
             surveillance_dwell,
             reads="whether and where the disease recurred",
             needs_finding=_once,
@@ -471,10 +471,12 @@ def plan_continue_palliative(case: Case) -> Plan:
             rules=chosen.rules,
             course={"intent": "palliative", "regimen": chosen.regimen, "block_months": CONVERSION_BLOCK},
         )
+    colorectal = case.patient.primary.colorectal
     return Plan(
         Decision("disease-control", "palliative", course.regimen.name, None),
         reasons=(f"continue {course.regimen.name} while it controls the disease",),
-        course={"intent": "palliative", "block_months": CONVERSION_BLOCK},
+        rules=() if colorectal else ("D-OTHER-BLOCK",),
+        course={"intent": "palliative", "block_months": CONVERSION_BLOCK if colorectal else branches.OTHER_BLOCK},
     )
 
 
@@ -588,12 +590,22 @@ def plan_postoperative(case: Case) -> Plan:
     )
 
 
+def _surveillance_text(case: Case) -> str:
+    """R30 (colorectal, with CEA); the same imaging schedule for other primaries (D-SURVEILLANCE)."""
+    marker = " with CEA" if case.patient.primary.colorectal else ""
+    return f"CT chest/abdomen/pelvis{marker} every 3 months for 2 years, then 6-monthly"
+
+
+def _surveillance_procedure(case: Case) -> str:
+    return "CT and CEA surveillance" if case.patient.primary.colorectal else "CT surveillance"
+
+
 def plan_surveillance(case: Case) -> Plan:
-    reasons: tuple[str, ...] = ("CT chest/abdomen/pelvis with CEA every 3 months for 2 years, then 6-monthly",)
+    reasons: tuple[str, ...] = (_surveillance_text(case),)
     if case.course.margin == "R1":
         reasons += ("R1 margin, no postoperative therapy left to give",)
     return Plan(
-        Decision("surveillance", "curative", None, "CT and CEA surveillance"),
+        Decision("surveillance", "curative", None, _surveillance_procedure(case)),
         reasons=reasons,
         rules=("R30", "D-SURVEILLANCE"),
     )
@@ -605,8 +617,8 @@ def plan_adjuvant_done(case: Case) -> Plan:
     if course.regimen is not None and course.regimen.oxaliplatin:
         changes["oxaliplatin_end_month"] = course.month + course.adjuvant_months
     return Plan(
-        Decision("surveillance", "curative", None, "CT and CEA surveillance"),
-        reasons=("CT chest/abdomen/pelvis with CEA every 3 months for 2 years, then 6-monthly",),
+        Decision("surveillance", "curative", None, _surveillance_procedure(case)),
+        reasons=(_surveillance_text(case),),
         rules=("D-SURVEILLANCE",),
         course=changes,
     )

@@ -357,7 +357,9 @@ def response_is(*responses: str, rules: tuple[str, ...] = ("R16",)) -> Guard:
 def no_progression(c: Case) -> Verdict:
     r = c.course.response
     if r == "progression":
-        return _v(False, "disease progressed on chemotherapy")
+        regimen = c.course.regimen
+        on = " on chemotherapy" if regimen is not None and regimen.kind == "chemotherapy" else ""
+        return _v(False, f"disease progressed{on}")
     return _v(True, "no progression" + (f" (response: {r})" if r else ""))
 
 

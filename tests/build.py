@@ -37,7 +37,9 @@ def case(**over: Any) -> Case:
 
 
 def finding(at: str, **fields: Any) -> Finding:
-    obs = {k: fields.pop(k) for k in ("response", "margin", "recurrence", "month") if k in fields}
+    obs = {
+        k: fields.pop(k) for k in ("response", "margin", "recurrence", "month", "progressing_lesions") if k in fields
+    }
     return Finding(at=at, patient=fields, **obs)
 
 

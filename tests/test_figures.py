@@ -157,6 +157,13 @@ def _check_figure(ax: object) -> None:
     for i, a in enumerate(label_extents):
         for b in label_extents[i + 1 :]:
             assert not a.overlaps(b), f"labels collide: {labels[i].get_text()!r}"
+    every = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
+    legend = ax.get_legend()  # type: ignore[attr-defined]
+    assert legend is not None, "the phase legend is drawn"
+    every.append(("legend", legend.get_window_extent(renderer)))
+    for i, (name_a, a) in enumerate(every):  # titles, legend, footnotes, box texts and labels never collide
+        for name_b, b in every[i + 1 :]:
+            assert not a.overlaps(b), f"texts collide: {name_a!r} and {name_b!r}"
     for box in box_extents:  # box titles and descriptions fit inside their boxes
         inside = [
             t
