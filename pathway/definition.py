@@ -1122,6 +1122,18 @@ def on_arrival(state: str, case: Case) -> dict[str, Any]:
 NOT_YET_ENCODED: frozenset[str] = frozenset()
 
 
+def reachable(roads: tuple[Road, ...] | list[Road], start: str = "referral") -> set[str]:
+    """The states these roads can lead to from `start`."""
+    reached, frontier = {start}, [start]
+    while frontier:
+        here = frontier.pop()
+        for road in roads:
+            if road.source == here and road.dest not in reached:
+                reached.add(road.dest)
+                frontier.append(road.dest)
+    return reached
+
+
 def check_definition(states: Mapping[str, State] = STATES, roads: tuple[Road, ...] = ROADS) -> None:
     """Raise DefinitionError on unknown states, dead ends, unreachable states or duplicate names."""
     names = [r.name for r in roads]
@@ -1139,15 +1151,7 @@ def check_definition(states: Mapping[str, State] = STATES, roads: tuple[Road, ..
     for s in states.values():
         if not s.terminal and s.name not in NOT_YET_ENCODED and not any(r.source == s.name for r in roads):
             raise DefinitionError(f"non-terminal state {s.name} has no way out")
-    reached = {"referral"}
-    frontier = ["referral"]
-    while frontier:
-        here = frontier.pop()
-        for r in roads:
-            if r.source == here and r.dest not in reached:
-                reached.add(r.dest)
-                frontier.append(r.dest)
-    unreachable = sorted(set(states) - reached - NOT_YET_ENCODED)
+    unreachable = sorted(set(states) - reachable(roads) - NOT_YET_ENCODED)
     if set(CLINICAL_ORDER) != set(states):
         raise DefinitionError("CLINICAL_ORDER must list every state once")
     if unreachable:

@@ -84,13 +84,7 @@ def pathway_graph(primary: str | None = None) -> nx.MultiDiGraph[str]:
     wanted = FAMILIES[primary] if primary else None
     roads = [r for r in d.ROADS if wanted is None or not scope_of(r) or set(scope_of(r)) & set(wanted)]
     if wanted is not None:  # keep what this primary can reach from referral
-        reached, frontier = {"referral"}, ["referral"]
-        while frontier:
-            here = frontier.pop()
-            for r in roads:
-                if r.source == here and r.dest not in reached:
-                    reached.add(r.dest)
-                    frontier.append(r.dest)
+        reached = d.reachable(roads)
         roads = [r for r in roads if r.source in reached]
     used = {r.source for r in roads} | {r.dest for r in roads}
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(name=f"pathway-{primary}" if primary else "pathway")

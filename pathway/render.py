@@ -194,23 +194,28 @@ class _Drawing:
                 codes += [MPath.CURVE4] * 3
             colour, width, alpha = self._style(pair, loop=loop)
             dashed = all(r["alternative"] for r in self._roads(pair))
-            path = MPath(verts, codes)
-            self._trace(pair, path)
-            self.ax.add_patch(
-                FancyArrowPatch(
-                    path=path,
-                    arrowstyle="-|>,head_length=5,head_width=2.6",
-                    color=colour,
-                    linewidth=width,
-                    linestyle=(0, (4, 3)) if dashed else "-",
-                    alpha=alpha,
-                    zorder=2 if alpha == 1.0 and self.focus is not None else 1,
-                    shrinkA=0,
-                    shrinkB=0,
-                )
-            )
+            self._arrow(pair, MPath(verts, codes), colour, width, alpha, dashed)
             drawn.append((pair, points))
         return drawn
+
+    def _arrow(
+        self, pair: tuple[str, str], path: MPath, colour: str, width: float, alpha: float, dashed: bool = False
+    ) -> None:
+        """Draw one edge, and remember where its line runs (labels avoid it)."""
+        self._trace(pair, path)
+        self.ax.add_patch(
+            FancyArrowPatch(
+                path=path,
+                arrowstyle="-|>,head_length=5,head_width=2.6",
+                color=colour,
+                linewidth=width,
+                linestyle=(0, (4, 3)) if dashed else "-",
+                alpha=alpha,
+                zorder=2 if alpha == 1.0 and self.focus is not None else 1,
+                shrinkA=0,
+                shrinkB=0,
+            )
+        )
 
     def _roads(self, pair: tuple[str, str]) -> list[dict[str, Any]]:
         return [dict(data) for _k, data in self.graph.get_edge_data(*pair).items()]
@@ -238,20 +243,7 @@ class _Drawing:
             tx = vx0 if side == "left" else vx1
             pts = [(sx, ys[0]), (lane, ys[0]), (lane, ys[1]), (tx, ys[1])]
             colour, width, alpha = self._style(pair, loop=True)
-            path = _rounded(pts, 0.12)
-            self._trace(pair, path)
-            self.ax.add_patch(
-                FancyArrowPatch(
-                    path=path,
-                    arrowstyle="-|>,head_length=5,head_width=2.6",
-                    color=colour,
-                    linewidth=width,
-                    alpha=alpha,
-                    zorder=1,
-                    shrinkA=0,
-                    shrinkB=0,
-                )
-            )
+            self._arrow(pair, _rounded(pts, 0.12), colour, width, alpha)
             drawn.append((pair, lane, ys[0], ys[1]))
         return drawn
 
