@@ -23,6 +23,8 @@ primary the ORDER IS CLINICAL SPECIFICATION:
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from . import guards as g
 from .course import Case, Regimen
 from .guards import Guard, Verdict, _n, _v, guard, negation, primary_is
@@ -120,10 +122,8 @@ def ehd_controlled(c: Case) -> Verdict:
     return _v(False, f"extrahepatic disease ({p.extrahepatic_site or p.extrahepatic}) is not an allowed exception")
 
 
-@guard("solitary", "solitary metastasis", "R34")
-def solitary(c: Case) -> Verdict:
-    n = c.patient.liver.lesions
-    return _v(n == 1, "a solitary metastasis" if n == 1 else f"{n} metastases: not solitary")
+# R34 asks the same question as R8 ("one metastasis?"), under its own rule.
+solitary = replace(g.single_lesion, name="solitary", label="solitary metastasis", rules=("R34",))
 
 
 @guard("began_solitary", "treated for a solitary metastasis", "R34")

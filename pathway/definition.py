@@ -17,6 +17,11 @@ share a trigger). The order below follows PATHWAY.md:
   partial response continues (R16) > stable or mixed adds liver-directed therapy (S4, R28).
 - surgery: R2 margin (R5) > two-stage PVE (R21) > primary next, liver first (R26, R27) >
   postoperative therapy (ADJ, R5) > surveillance (R30).
+
+The other primaries' roads (branches.py, R32-R36, with their own order written there) are spliced
+in by `_assemble`: at the MDT right after poor performance, at reassessment right after the urgent
+reviews, and their 'continue' roads after the generic palliative line. Every road that belongs to
+one pathway carries a scope guard, so the colorectal order above is untouched by them.
 """
 
 from __future__ import annotations
