@@ -64,6 +64,13 @@ from .spec import (
     zero,
 )
 
+# Outcome figures the sources give, narrated where they apply (PATHWAY.md, "Figures worth showing").
+PERIOPERATIVE_OUTCOME = "perioperative FOLFOX adds 7-8% 3-year progression-free survival"
+CONVERTED_OUTCOME = "if converted to an R0 resection, 5-year survival 20-45%; chemotherapy alone, median 18-24 months"
+RESECTED_OUTCOME = "resected colorectal liver metastases: 5-year survival 30-50% after perioperative chemotherapy"
+CONVERTED_R0_OUTCOME = "initially unresectable disease converted to an R0 resection: 5-year survival 20-45%"
+SIRT_OUTCOME = "SIRT/TARE: about 50% objective response; local control, not the survival of resection"
+
 # --- states -------------------------------------------------------------------------------
 
 
@@ -313,7 +320,13 @@ def plan_perioperative(case: Case) -> Plan:
     months = "3 months before and 3 after surgery"
     return Plan(
         Decision("resectable", "perioperative", choice.regimen.name, None),
-        reasons=(why, f"{choice.regimen.name}: {months}", *choice.reasons, _surgeon_first(case)),
+        reasons=(
+            why,
+            f"{choice.regimen.name}: {months}",
+            *choice.reasons,
+            _surgeon_first(case),
+            *((PERIOPERATIVE_OUTCOME,) if choice.regimen.name == "FOLFOX" else ()),
+        ),
         rules=("R1", *rules),
         warnings=_multifocal_warning(case),
         course={
@@ -340,7 +353,12 @@ def plan_conversion(case: Case) -> Plan:
     chosen = choose(CONVERSION, case)
     return Plan(
         Decision("initially-unresectable", "conversion", chosen.regimen.name, None),
-        reasons=(*chosen.reasons, "2-month blocks, reassessed for resectability every 2 months", _surgeon_first(case)),
+        reasons=(
+            *chosen.reasons,
+            "2-month blocks, reassessed for resectability every 2 months",
+            _surgeon_first(case),
+            CONVERTED_OUTCOME,
+        ),
         rules=("R1", "R16", *chosen.rules),
         warnings=_multifocal_warning(case),
         course={
@@ -421,7 +439,10 @@ def plan_resect_now(case: Case) -> Plan:
         case,
         _converted(case),
         "liver resection",
-        reasons=("all resectability criteria now met",),
+        reasons=(
+            "all resectability criteria now met",
+            RESECTED_OUTCOME if case.course.intent == "perioperative" else CONVERTED_R0_OUTCOME,
+        ),
         warnings=warnings,
         course={"intent": "curative", "two_stage": 0},
     )
@@ -508,7 +529,7 @@ def plan_liver_directed(case: Case) -> Plan:
     regimen = course.regimen.name if course.regimen else None
     return Plan(
         Decision("stable-or-mixed", course.intent, regimen, "liver-directed therapy (TARE/Y-90 or TACE)"),
-        reasons=("stable or mixed response: add liver-directed therapy while systemic therapy continues",),
+        reasons=("stable or mixed response: add liver-directed therapy while systemic therapy continues", SIRT_OUTCOME),
         warnings=_prolonged(case),
         course={"block_months": CONVERSION_BLOCK},
     )

@@ -547,3 +547,17 @@ def test_extrahepatic_recurrence_is_taken_as_unresectable_derived() -> None:
     t = resected(finding("surveillance", recurrence="extrahepatic", month=20))
     assert has_run(t.path, ["recurrence", "mdt_review", "palliative_systemic"])
     assert "D-RECURRENCE-EHD" in step_into(t, "recurrence").derived
+
+
+def test_outcome_figures_are_narrated_where_they_apply() -> None:
+    perioperative = first_mdt_decision()
+    assert "perioperative FOLFOX adds 7-8% 3-year progression-free survival" in perioperative.reasons
+    immunotherapy = first_mdt_decision(biomarkers={"mmr": "dMMR"})
+    assert not any("FOLFOX adds" in r for r in immunotherapy.reasons)
+    converted = decision_after(conversion(finding("reassessment", response="partial", liver=CONVERTED)))
+    assert "initially unresectable disease converted to an R0 resection: 5-year survival 20-45%" in converted.reasons
+    resected = decision_after(replay(case(), finding("reassessment", response="partial")))
+    assert (
+        "resected colorectal liver metastases: 5-year survival 30-50% after perioperative chemotherapy"
+        in resected.reasons
+    )
