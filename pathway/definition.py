@@ -195,6 +195,11 @@ def plan_staged(case: Case) -> Plan:
     )
     if g.multifocal_facts(case):
         reasons += ("multifocal disease: PET-CT to exclude extrahepatic disease",)
+    if not p.primary.colorectal:
+        reasons += (
+            "non-colorectal primary: a liver biopsy is acceptable when tissue is needed "
+            "(never for a possibly resectable colorectal metastasis)",
+        )
     return Plan(Decision("staged", None, None, "MDT review"), reasons, ("R2", "R3"))
 
 

@@ -298,3 +298,11 @@ def test_unknown_primary_named_by_staging_takes_that_primarys_pathway() -> None:
     t = replay(start, finding("staging", primary={"site": "sarcoma"}))
     assert t.path[:3] == ["referral", "staging", "mdt_review"]
     assert mdt(t).road.name == "sarcoma_resection"
+
+
+def test_r2_biopsy_is_acceptable_for_a_non_colorectal_primary_only() -> None:
+    gastric = leaving(replay(primary("gastric", biomarkers={"her2": "negative"})), "staging")
+    colorectal = leaving(replay(case()), "staging")
+    note = "non-colorectal primary: a liver biopsy is acceptable when tissue is needed"
+    assert any(r.startswith(note) for r in gastric.reasons)
+    assert not any(r.startswith(note) for r in colorectal.reasons)
