@@ -61,21 +61,15 @@ class Course:
     regimen: Regimen | None = None
     block_months: float = 0.0  # length of the current systemic or local block
     systemic_months: float = 0.0  # systemic therapy in this episode before liver surgery
-    systemic_lines: int = 0
     adjuvant_months: float = 0.0
     response: str | None = None
     margin: str | None = None
     recurrence: str | None = None
     finding_read: bool = False
-    finding_month: float | None = None
     two_stage: int = 0  # 0 no plan; 1 planned; 2 stage 1 done; 3 stage 2 done
-    liver_operations: int = 0
     liver_treated: bool = False  # this episode's liver disease removed (surgery) or ablated
     last_curative_month: float | None = None
     oxaliplatin_end_month: float | None = None
-    recurrences: int = 0
-    simultaneous: bool = False
-    primary_first: bool = False
     liver_directed: bool = False  # R32: TACE/TAE already given
     progressing_lesions: int | None = None
 

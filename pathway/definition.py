@@ -139,8 +139,6 @@ STATES: dict[str, State] = {
     )
 }
 
-PHASES = ("entry", "systemic", "assessment", "surgical", "local", "follow-up", "end")
-
 # One trigger per source state: the event that ends the phase.
 TRIGGERS: dict[str, str] = {
     "referral": "refer",
@@ -212,7 +210,6 @@ def plan_primary_first(case: Case) -> Plan:
     return Plan(
         Decision("synchronous-symptomatic-primary", "primary-first", None, f"resection of the {site} primary"),
         reasons=("the liver is addressed after the primary, at a new MDT review",),
-        course={"primary_first": True},
         patient={"primary": {"resected": True, "symptomatic": False}},
     )
 
@@ -243,7 +240,6 @@ def _palliative_systemic(case: Case, category: str, table: Any) -> Plan:
             "intent": "palliative",
             "regimen": choice.regimen,
             "block_months": CONVERSION_BLOCK,
-            "systemic_lines": case.course.systemic_lines + 1,
         },
     )
 
@@ -339,7 +335,6 @@ def plan_perioperative(case: Case) -> Plan:
             "regimen": choice.regimen,
             "block_months": PERIOPERATIVE_BLOCK,
             "systemic_months": 0.0,
-            "systemic_lines": case.course.systemic_lines + 1,
         },
     )
 
@@ -371,7 +366,6 @@ def plan_conversion(case: Case) -> Plan:
             "regimen": chosen.regimen,
             "block_months": CONVERSION_BLOCK,
             "systemic_months": 0.0,
-            "systemic_lines": case.course.systemic_lines + 1,
         },
     )
 
@@ -410,7 +404,6 @@ def plan_progression(case: Case) -> Plan:
             "intent": "palliative",
             "regimen": nl.regimen,
             "block_months": CONVERSION_BLOCK,
-            "systemic_lines": course.systemic_lines + 1,
         },
     )
 
@@ -691,9 +684,6 @@ def plan_restaged(case: Case) -> Plan:
             "margin": None,
             "response": None,
             "recurrence": None,
-            "simultaneous": False,
-            "primary_first": False,
-            "recurrences": course.recurrences + 1,
         },
     )
 
@@ -1134,7 +1124,6 @@ def on_arrival(state: str, case: Case) -> dict[str, Any]:
     course = case.course
     if state == "surgery":
         changes: dict[str, Any] = {
-            "liver_operations": course.liver_operations + 1,
             "last_curative_month": course.month,
             "margin": None,
         }

@@ -299,7 +299,7 @@ def read_finding(case: Case, finding: Finding) -> Case:
         )
     if finding.patient:
         case = case.with_patient(finding.patient)
-    changes: dict[str, Any] = {"finding_read": True, "finding_month": finding.month}
+    changes: dict[str, Any] = {"finding_read": True}
     for key in ("response", "margin", "recurrence"):
         value = getattr(finding, key)
         if value is not None:
@@ -384,7 +384,7 @@ def _advance(m: Machine, model: PatientModel, trajectory: Trajectory, source: Fi
     month = round(departure + lead, 2)
     arrived = case.with_patient(plan.patient) if plan.patient else case
     arrived = replace(arrived, course=replace(arrived.course, **plan.course))
-    arrived = arrived.with_course(month=month, finding_read=False, finding_month=None)
+    arrived = arrived.with_course(month=month, finding_read=False)
     arrived = arrived.with_course(**d.on_arrival(road.dest, arrived))
     model.case = arrived
     model.arrived = None

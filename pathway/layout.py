@@ -90,7 +90,6 @@ class Layout:
         return list(self.box)
 
     def extent(self) -> tuple[float, float, float, float]:
-        xs = [x for n, (x, _) in self.pos.items() if n in self.box]
         left = min(self.pos[n][0] - self.box[n][0] / 2 for n in self.box)
         right = max(self.pos[n][0] + self.box[n][0] / 2 for n in self.box)
         if self.lanes:
@@ -98,7 +97,6 @@ class Layout:
             right = max(right, *self.lanes.values())
         top = max(self.pos[n][1] + self.box[n][1] / 2 for n in self.box)
         bottom = min(self.pos[n][1] - self.box[n][1] / 2 for n in self.box)
-        del xs
         return left, right, bottom, top
 
 

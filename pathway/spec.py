@@ -154,7 +154,7 @@ def liver_operation(
             f"{base}, with simultaneous resection of the {p.site} primary",
             ("small, accessible metastases with good performance status: one operation for primary and liver",),
             ("R26", "D-SIMULTANEOUS"),
-            {"simultaneous": True},
+            {},
             {"primary": {"resected": True}},
         )
     rules: tuple[str, ...] = ("R26", "R27") if p.site == "rectum" else ("R26",)
