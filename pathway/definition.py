@@ -100,7 +100,7 @@ STATES: dict[str, State] = {
         State(
             "reassessment",
             "assessment",
-            "CT/MRI (RECIST 1.1), 2-monthly",
+            "Response on CT/MRI, RECIST 1.1",
             zero,
             reads="the response (RECIST 1.1) and the current liver disease",
             needs_finding=_once,
