@@ -1,4 +1,4 @@
-"""The command line: `pathway replay`, `pathway check` (and the drawing commands, loaded lazily)."""
+"""The command line: `pathway replay`, `check`, `lint` (and the drawing commands, loaded lazily)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
+from .definition import PATHWAYS
 from .engine import Parted, Trajectory
 from .errors import Problem, ScenarioError
 from .scenario import Scenario, load
@@ -22,17 +23,18 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_INVALID, f"pathway: error: {message}\n")
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="pathway",
-        description="Liver-metastasis treatment pathway simulator (teaching tool, not clinical advice).",
-    )
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+def _add_replay(sub: Any) -> None:
     rp = sub.add_parser("replay", help="replay a scenario step by step")
     rp.add_argument("file", help="scenario YAML file")
     rp.add_argument("--json", action="store_true", help="print the trajectory as JSON (CONTRACT)")
+
+
+def _add_check(sub: Any) -> None:
     ck = sub.add_parser("check", help="validate scenarios and check their expect: blocks")
     ck.add_argument("paths", nargs="+", help="scenario files or folders")
+
+
+def _add_render(sub: Any) -> None:
     rd = sub.add_parser("render", help="draw the pathway and scenario paths (SVG/PNG)")
     rd.add_argument("--out", default="figures", help="output folder (default: figures); nothing is written outside it")
     rd.add_argument(
@@ -41,13 +43,31 @@ def _parser() -> argparse.ArgumentParser:
     rd.add_argument("--scenario", help="draw only this scenario's path")
     rd.add_argument("--scenarios", default="scenarios", help="folder of scenarios to draw (default: scenarios)")
     rd.add_argument("--show-blocked", action="store_true", help="mark the roads blocked at each decision")
+
+
+def _add_graph(sub: Any) -> None:
     gr = sub.add_parser("graph", help="print the pathway graph")
     gr.add_argument("--format", choices=("json", "mermaid", "dot"), default="json")
-    gr.add_argument(
-        "--primary",
-        choices=("colorectal", "neuroendocrine", "breast", "gastric", "gist", "sarcoma"),
-        help="only this primary's pathway (default: every road)",
+    gr.add_argument("--primary", choices=tuple(PATHWAYS), help="only this primary's pathway (default: every road)")
+
+
+def _add_lint(sub: Any) -> None:
+    sub.add_parser("lint", help="check every primary's pathway: unreachable, dead ends, shadowed roads, holes")
+
+
+COMMANDS = {"replay": _add_replay, "check": _add_check, "render": _add_render, "graph": _add_graph, "lint": _add_lint}
+
+
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with `only`, just that command's (argparse's setup is a fifth of a replay's start)."""
+    parser = _Parser(
+        prog="pathway",
+        description="Liver-metastasis treatment pathway simulator (teaching tool, not clinical advice).",
     )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name, add in COMMANDS.items():
+        if only is None or name == only:
+            add(sub)
     return parser
 
 
@@ -191,6 +211,18 @@ def _render(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _lint() -> int:
+    from .lint import lint_all
+
+    reports = lint_all()
+    for report in reports:
+        print(report.summary())
+    findings = [f for report in reports for f in report.findings]
+    for finding in findings:
+        print(finding)
+    return EXIT_UNMET if findings else EXIT_OK
+
+
 def replay_of(scenario: Scenario) -> Trajectory:
     from .report import replay
 
@@ -198,7 +230,8 @@ def replay_of(scenario: Scenario) -> Trajectory:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = _parser(words[0] if words and words[0] in COMMANDS else None).parse_args(words)
     try:
         if args.command == "replay":
             return _replay(args.file, args.json)
@@ -206,6 +239,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _graph(args.format, args.primary)
         if args.command == "render":
             return _render(args)
+        if args.command == "lint":
+            return _lint()
         return _check(args.paths)
     except BrokenPipeError:
         return EXIT_OK

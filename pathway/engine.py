@@ -1,8 +1,14 @@
-"""The engine: one shared `transitions` Machine steps plain patient models through the pathway.
+"""The engine: a `transitions` Machine per pathway steps plain patient models through it.
 
-Findings come from a *source* (a scenario's timeline today, a seeded generator tomorrow). Every
-step keeps the case it produced and the evaluation of every road, so a trajectory can be
-branched at any step, and the pathway's choice compared with anyone else's.
+Findings come from a *source* (a scenario's timeline, or anything with `next_finding`), and each is
+validated the same way whatever the source (pathway.findings). At every step the engine evaluates
+each guard of each road out of the state once; the Machine is then triggered with those verdicts,
+so `transitions` resolves the first open road (its own rule for transitions that share a trigger)
+without evaluating a guard again. Models are never attached to a Machine: `Event.trigger(model)`
+works on any object holding a `state` attribute, which spares `Machine.add_model` per patient.
+
+Every step keeps the case it produced and the verdict of every guard on every road, so a trajectory
+can be branched at any step and the pathway's choice compared with anyone else's.
 """
 
 from __future__ import annotations
@@ -17,12 +23,15 @@ from transitions import EventData, Machine
 
 from . import definition as d
 from .course import Case, Finding
-from .errors import Problem, ScenarioError, show
+from .errors import Problem
+from .findings import validate
 from .guards import Guard, Verdict
 from .rules import RULES, ordered
 from .sources import SOURCES
-from .spec import DefinitionError, Plan, Road
+from .tables import Pathway
+from .vocabulary import DefinitionError, Plan, Road
 
+# transitions logs every event at DEBUG/INFO; a replay is narrated, not logged.
 logging.getLogger("transitions").setLevel(logging.WARNING)
 
 
@@ -62,7 +71,7 @@ class TimelineSource:
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class Option:
+class RoadVerdict:
     """One road as evaluated at a step: each guard with its verdict."""
 
     road: Road
@@ -81,42 +90,57 @@ class Option:
         return ordered([rule for gd, v in self.verdicts if not v.passed for rule in gd.rules])
 
     @property
-    def out_of_scope(self) -> bool:
-        """The road belongs to another primary's pathway (not worth narrating as a road not taken)."""
-        return any(gd.sites and not v.passed for gd, v in self.verdicts)
-
-    @property
     def passed_reasons(self) -> list[str]:
         return [r for _, v in self.verdicts if v.passed for r in v.reasons]
 
 
+@dataclass(frozen=True)
+class Blocked:
+    """A road not taken at a step: the guards that blocked it, or the road that outranked it."""
+
+    to: str
+    via: str
+    failed: tuple[str, ...]  # the blocking guards' reasons; empty if the road was open
+    rules: tuple[str, ...]
+    outranked_by: str | None = None  # an open road tried after the one taken
+    alternative: bool = False  # an accepted alternative (R10): partial credit in a quiz
+
+    @property
+    def open(self) -> bool:
+        return not self.failed
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"to": self.to, "via": self.via, "failed": list(self.failed)}
+        if self.open:
+            out["outranked_by"] = self.outranked_by
+            if self.alternative:
+                out["alternative"] = True
+        out["rules"] = list(self.rules)
+        return out
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class Step:
+    """One step of a trajectory: the road taken, its plan, every road's verdicts, the case on arrival."""
+
     number: int
     month: float
     state: str
     source: str
     road: Road
     plan: Plan
-    options: tuple[Option, ...]
+    options: tuple[RoadVerdict, ...]
     finding: Finding | None
     case: Case  # the case on arrival: branch from here
     clock_rules: tuple[str, ...]
 
     @property
-    def chosen(self) -> Option:
-        return next(o for o in self.options if o.road.name == self.road.name)
+    def chosen(self) -> RoadVerdict:
+        return next(o for o in self.options if o.road is self.road)
 
     @property
     def reasons(self) -> list[str]:
-        out: list[str] = []
-        scope = {r for gd, v in self.chosen.verdicts if gd.sites for r in v.reasons}
-        for reason in [*self.chosen.passed_reasons, *self.plan.reasons]:
-            if reason in scope:
-                continue
-            if reason not in out:
-                out.append(reason)
-        return out
+        return list(dict.fromkeys([*self.chosen.passed_reasons, *self.plan.reasons]))
 
     @property
     def rules(self) -> list[str]:
@@ -136,34 +160,30 @@ class Step:
         return [rid for rid in self.rules if RULES[rid].derived]
 
     @property
-    def blocked(self) -> list[dict[str, Any]]:
+    def blocked(self) -> list[Blocked]:
         """The roads not taken: the guards that blocked each, or what outranked it."""
-        out: list[dict[str, Any]] = []
-        taken_at = next(i for i, o in enumerate(self.options) if o.road.name == self.road.name)
+        out: list[Blocked] = []
+        taken_at = next(i for i, o in enumerate(self.options) if o.road is self.road)
         for i, option in enumerate(self.options):
-            if option.road.name == self.road.name or option.out_of_scope:
+            if option.road is self.road:
                 continue
-            entry: dict[str, Any] = {"to": option.road.dest, "via": option.road.name}
+            rules = tuple(ordered([*option.road.rules, *option.failed_rules]))
             if option.open:
-                entry["failed"] = []
-                entry["outranked_by"] = self.road.name if i > taken_at else None
-                if option.road.alternative:
-                    entry["alternative"] = True
+                outranked = self.road.name if i > taken_at else None
+                out.append(Blocked(option.road.dest, option.road.name, (), rules, outranked, option.road.alternative))
             else:
-                entry["failed"] = option.failed
-            entry["rules"] = ordered([*option.road.rules, *option.failed_rules])
-            out.append(entry)
+                out.append(Blocked(option.road.dest, option.road.name, tuple(option.failed), rules))
         return out
 
     @property
     def warnings(self) -> list[str]:
         return list(self.plan.warnings)
 
-    def why_not(self, dest: str) -> list[dict[str, Any]]:
+    def why_not(self, dest: str) -> list[Blocked]:
         """Why the pathway did not go to `dest` at this step (empty if it did)."""
         if dest == self.state:
             return []
-        return [b for b in self.blocked if b["to"] == dest]
+        return [b for b in self.blocked if b.to == dest]
 
 
 @dataclass(frozen=True)
@@ -180,6 +200,8 @@ class Comparison:
 
 @dataclass
 class Trajectory:
+    """A patient's way through the pathway, step by step, and how it ended."""
+
     scenario: str
     start: Case
     steps: list[Step] = field(default_factory=list)
@@ -202,21 +224,21 @@ class Trajectory:
             raise IndexError(f"step {number} is outside 1..{len(self.steps)}")
         return self.steps[number - 1]
 
-    def why_not(self, number: int, dest: str) -> list[dict[str, Any]]:
+    def why_not(self, number: int, dest: str) -> list[Blocked]:
         return self.step(number).why_not(dest)
 
     def compare(self, number: int, dest: str) -> Comparison:
         """Score a choice of destination at step `number` against the pathway's."""
         step = self.step(number)
         blocked = step.why_not(dest)
-        acceptable = any(b.get("alternative") and not b["failed"] for b in blocked)
+        acceptable = any(b.alternative and b.open for b in blocked)
         return Comparison(
             number,
             dest,
             step.state,
             dest == step.state,
             dest == step.state or acceptable,
-            [r for b in blocked for r in b["failed"]],
+            [r for b in blocked for r in b.failed],
         )
 
 
@@ -230,20 +252,24 @@ class Parted(Exception):
 
 
 class PatientModel:
-    """The plain object the shared Machine drives; it holds the current Case."""
+    """The plain object a Machine drives: the current state, the case, and this step's open roads."""
 
     state: str
 
-    def __init__(self, case: Case):
+    def __init__(self, case: Case, state: str):
         self.case = case
+        self.state = state
+        self.open: frozenset[str] = frozenset()
         self.arrived: tuple[Road, Plan] | None = None
 
 
-def _condition(guard: Guard) -> Any:
+def _condition(road: Road) -> Any:
+    """The road's guards, as already evaluated this step (no guard runs twice)."""
+
     def check(event: EventData) -> bool:
         model = event.model
         assert isinstance(model, PatientModel)
-        return guard(model.case).passed
+        return road.name in model.open
 
     return check
 
@@ -258,8 +284,9 @@ def _after(road: Road) -> Any:
 
 
 @cache
-def machine() -> Machine:
-    """The one Machine for every patient (models are added and removed, never a Machine each)."""
+def machine(pathway: str) -> Machine:
+    """The one Machine of a pathway (by name; `unknown` for the entry roads), built on first use."""
+    roads = d.PATHWAYS[pathway].roads if pathway in d.PATHWAYS else d.ENTRY.roads
     m = Machine(
         model=None,
         states=list(d.STATES),
@@ -268,42 +295,32 @@ def machine() -> Machine:
         auto_transitions=False,
         ignore_invalid_triggers=False,
     )
-    for road in d.ROADS:  # order matters: same trigger, first passing transition wins
+    for road in roads:  # in rank order: the same trigger, the first passing transition wins
         m.add_transition(
             d.TRIGGERS[road.source],
             road.source,
             road.dest,
-            conditions=[_condition(gd) for gd in road.guards],
+            conditions=[_condition(road)],
             after=[_after(road)],
         )
     return m
 
 
-def evaluate(state: str, case: Case) -> tuple[Option, ...]:
-    """Every road out of `state`, in clinical order, with each guard's verdict."""
-    return tuple(Option(r, tuple((gd, gd(case)) for gd in r.guards)) for r in d.roads_from(state))
+def pathway_of(case: Case) -> Pathway:
+    return d.pathway_for(case.patient.primary.site)
 
 
-def read_finding(case: Case, finding: Finding) -> Case:
-    if finding.month is not None and finding.month < case.course.month:
-        raise ScenarioError(
-            [
-                Problem(
-                    f"timeline[{finding.index}].month",
-                    f"the finding predates the pathway's clock at {finding.at}",
-                    show(finding.month),
-                    f"a month >= {case.course.month:g}",
-                    finding.line,
-                )
-            ]
-        )
+def evaluate(state: str, case: Case) -> tuple[RoadVerdict, ...]:
+    """Every road out of `state` on the patient's pathway, in order, with each guard's verdict."""
+    return tuple(RoadVerdict(r, tuple((gd, gd(case)) for gd in r.guards)) for r in pathway_of(case).roads_from(state))
+
+
+def read_finding(case: Case, finding: Finding, state: str) -> Case:
+    """The case after `finding` (validated first, whatever its source)."""
+    validate(finding, state, case)
     if finding.patient:
         case = case.with_patient(finding.patient)
-    changes: dict[str, Any] = {"finding_read": True}
-    for key in ("response", "margin", "recurrence"):
-        value = getattr(finding, key)
-        if value is not None:
-            changes[key] = value
+    changes: dict[str, Any] = {"finding_read": True, **finding.observed()}
     changes["progressing_lesions"] = finding.progressing_lesions
     return case.with_course(**changes)
 
@@ -326,66 +343,65 @@ def branch(trajectory: Trajectory, number: int, source: FindingSource) -> Trajec
 
 
 def _drive(trajectory: Trajectory, case: Case, state: str, source: FindingSource) -> None:
-    m = machine()
-    model = PatientModel(case)
-    m.add_model(model, initial=state)
-    try:
-        while not d.STATES[model.state].terminal:
-            if not _advance(m, model, trajectory, source):
-                return
-        leftover = source.leftover()
-        if leftover:
-            first = leftover[0]
-            raise Parted(
-                Problem(
-                    f"timeline[{first.index}]",
-                    f"never read: the pathway ended at {model.state} (step {len(trajectory.steps)})",
-                    f"an entry at {first.at}",
-                    "no entries after a terminal state",
-                    first.line,
-                ),
-                trajectory,
-            )
-    finally:
-        m.remove_model(model)
+    model = PatientModel(case, state)
+    while not d.STATES[model.state].terminal:
+        if not _advance(model, trajectory, source):
+            return
+    leftover = source.leftover()
+    if leftover:
+        first = leftover[0]
+        raise Parted(
+            Problem(
+                first.where,
+                f"never read: the pathway ended at {model.state} (step {len(trajectory.steps)})",
+                f"an entry at {first.at}",
+                "no entries after a terminal state",
+                first.line,
+            ),
+            trajectory,
+        )
     trajectory.ended = "terminal"
 
 
-def _advance(m: Machine, model: PatientModel, trajectory: Trajectory, source: FindingSource) -> bool:
+def _advance(model: PatientModel, trajectory: Trajectory, source: FindingSource) -> bool:
     here = d.STATES[model.state]
     case = model.case
     finding: Finding | None = None
-    while here.needs_finding is not None and here.needs_finding(case):
+    reading = here.reading
+    while reading is not None and reading.waits(case):
         try:
             got = source.next_finding(here.name, case)
         except TimelineParted as parted:
             raise Parted(_parted_problem(parted, trajectory), trajectory) from None
         if got is None:
             trajectory.ended = "awaiting-finding"
-            trajectory.awaiting = f"{here.name}: {here.reads}"
+            trajectory.awaiting = f"{here.name}: {reading.words}"
             return False
         finding = got
-        case = read_finding(case, got)
-        if here.name != "staging":
+        case = read_finding(case, got, here.name)
+        if not reading.again:
             break
+    pathway = pathway_of(case)
     options = evaluate(here.name, case)
     winner = next((o for o in options if o.open), None)
     if winner is None:
-        raise DefinitionError(f"no road out of {here.name} is open: the definition has a dead end")
+        raise DefinitionError(f"{pathway.name} pathway: no road out of {here.name} is open (a dead end)")
     dwell, dwell_rules = here.dwell(case)
     departure = finding.month if finding is not None and finding.month is not None else case.course.month + dwell
     lead, lead_rules = winner.road.lead(case)
     model.case = case
-    if not m.events[d.TRIGGERS[here.name]].trigger(model) or model.arrived is None:
+    model.open = frozenset(o.road.name for o in options if o.open)
+    if not machine(pathway.name).events[here.trigger or ""].trigger(model) or model.arrived is None:
         raise DefinitionError(f"transitions refused {winner.road.name} from {here.name}")
     road, plan = model.arrived
-    if road.name != winner.road.name or model.state != road.dest:
+    if road is not winner.road or model.state != road.dest:
         raise DefinitionError(f"transitions took {road.name}, the definition expected {winner.road.name}")
     month = round(departure + lead, 2)
-    arrived = case.with_patient(plan.patient) if plan.patient else case
-    arrived = replace(arrived, course=replace(arrived.course, **plan.course))
-    arrived = arrived.with_course(month=month, finding_read=False)
-    arrived = arrived.with_course(**d.on_arrival(road.dest, arrived))
+    patient = case.patient.updated(plan.patient) if plan.patient else case.patient
+    arrived = Case(patient, replace(case.course, **{**plan.course, "month": month, "finding_read": False}))
+    on_arrival = d.STATES[road.dest].on_arrival(arrived)
+    if on_arrival:
+        arrived = Case(patient, replace(arrived.course, **on_arrival))
     model.case = arrived
     model.arrived = None
     clock = tuple(dwell_rules if finding is None or finding.month is None else ()) + tuple(lead_rules)
@@ -402,10 +418,10 @@ def _parted_problem(parted: TimelineParted, trajectory: Trajectory) -> Problem:
         routes = step.why_not(want)
         if routes:
             blocked = routes[0]
-            because = "; ".join(blocked["failed"]) or f"outranked by {blocked.get('outranked_by')}"
+            because = "; ".join(blocked.failed) or f"outranked by {blocked.outranked_by}"
             why += (
                 f": at step {step.number} (month {step.month:g}) {step.source} took {step.road.name} to "
-                f"{step.state}, not {blocked['via']} to {want}, because {because}"
+                f"{step.state}, not {blocked.via} to {want}, because {because}"
             )
             break
     else:
@@ -413,7 +429,7 @@ def _parted_problem(parted: TimelineParted, trajectory: Trajectory) -> Problem:
             last = trajectory.steps[-1]
             why += f": step {last.number} took {last.road.name} ({'; '.join(last.reasons[:2])})"
     return Problem(
-        f"timeline[{parted.finding.index}].at",
+        f"{parted.finding.where}.at",
         f"the scenario parted from the pathway; {why}",
         parted.finding.at,
         here,

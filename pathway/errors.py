@@ -7,6 +7,8 @@ from dataclasses import dataclass, replace
 
 @dataclass(frozen=True)
 class Problem:
+    """One problem with input, located in its file."""
+
     field: str
     message: str
     got: str

@@ -8,7 +8,7 @@ from pathlib import Path
 import networkx as nx
 
 from .engine import Trajectory
-from .graph import FAMILIES, FAMILY_TITLES, family_of, pathway_graph
+from .graph import PRIMARIES, family_of, pathway_graph, title_of
 from .layout import Layout, layout
 from .render import draw_pathway, highlight_of, save
 from .scenario import Scenario
@@ -29,9 +29,9 @@ def figure_name(primary: str) -> str:
 def write_overview(out: Path, formats: list[str]) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for primary in FAMILIES:
+    for primary in PRIMARIES:
         graph, lay = drawn(primary)
-        title = f"{FAMILY_TITLES[primary]}: the treatment pathway"
+        title = f"{title_of(primary)}: the treatment pathway"
         for fmt in formats:
             path = out / f"{figure_name(primary)}.{fmt}"
             save(draw_pathway(graph, lay, title=title), path)

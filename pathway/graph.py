@@ -11,26 +11,7 @@ from typing import Any
 import networkx as nx
 
 from . import definition as d
-from .spec import Road
-
-TITLES = {
-    "referral": "Referral",
-    "staging": "Staging",
-    "mdt_review": "MDT review",
-    "primary_resection": "Primary resection",
-    "neoadjuvant": "Neoadjuvant therapy",
-    "reassessment": "Reassessment",
-    "liver_augmentation": "Liver augmentation",
-    "surgery": "Liver surgery",
-    "adjuvant": "Adjuvant therapy",
-    "surveillance": "Surveillance",
-    "recurrence": "Recurrence",
-    "locoregional": "Locoregional therapy",
-    "palliative_systemic": "Palliative systemic",
-    "observation": "Observation",
-    "best_supportive_care": "Best supportive care",
-    "disease_free": "Disease-free",
-}
+from .vocabulary import CLINICAL_ORDER, STATES, TRIGGERS, is_back
 
 PHASE_TITLES = {
     "entry": "Referral and decision",
@@ -42,76 +23,54 @@ PHASE_TITLES = {
     "end": "Outcome",
 }
 
-
-def is_back(source: str, dest: str) -> bool:
-    """A road to the same or an earlier phase in clinical order is a loop."""
-    order = d.CLINICAL_ORDER
-    return order.index(dest) <= order.index(source)
-
-
-# The primaries that have a pathway of their own, and the sites each covers.
-FAMILIES: dict[str, tuple[str, ...]] = {
-    "colorectal": ("colon", "rectum"),
-    "neuroendocrine": ("neuroendocrine",),
-    "breast": ("breast",),
-    "gastric": ("gastric",),
-    "gist": ("gist",),
-    "sarcoma": ("sarcoma",),
-}
-FAMILY_TITLES = {
-    "colorectal": "Colorectal liver metastases",
-    "neuroendocrine": "Neuroendocrine liver metastases",
-    "breast": "Breast cancer liver metastases",
-    "gastric": "Gastric cancer liver metastases",
-    "gist": "GIST liver metastases",
-    "sarcoma": "Soft-tissue sarcoma liver metastases",
-}
+PRIMARIES: tuple[str, ...] = tuple(d.PATHWAYS)  # the primaries that have a pathway (and a figure)
 
 
 def family_of(site: str) -> str:
-    return next((f for f, sites in FAMILIES.items() if site in sites), "colorectal")
+    """The pathway a primary site belongs to (colorectal while it is unknown)."""
+    found = d.pathway_for(site)
+    return found.name if found is not d.ENTRY else "colorectal"
 
 
-def scope_of(road: Road) -> tuple[str, ...]:
-    """The sites a road exists for (empty: every primary)."""
-    return tuple(site for guard in road.guards for site in guard.sites)
+def title_of(primary: str) -> str:
+    return d.PATHWAYS[primary].profile.title
 
 
 def pathway_graph(primary: str | None = None) -> nx.MultiDiGraph[str]:
     """Nodes: states with phase, title and description. Edges: roads, keyed by name, with the order
-    they are tried in. With `primary` (a FAMILIES key), only that primary's roads and the shared
-    ones, numbered in the order that primary meets them."""
-    wanted = FAMILIES[primary] if primary else None
-    roads = [r for r in d.ROADS if wanted is None or not scope_of(r) or set(scope_of(r)) & set(wanted)]
-    if wanted is not None:  # keep what this primary can reach from referral
-        reached = d.reachable(roads)
-        roads = [r for r in roads if r.source in reached]
+    they are tried in. With `primary` (a pathway's name), that pathway's roads, numbered in its order;
+    without, every road of every pathway, each with the pathways it belongs to (`scope`)."""
+    roads = d.PATHWAYS[primary].roads if primary else d.all_roads()
+    scopes: dict[str, list[str]] = {}
+    for name, pathway in d.PATHWAYS.items():
+        for road in pathway.roads:
+            scopes.setdefault(road.name, []).append(name)
     used = {r.source for r in roads} | {r.dest for r in roads}
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(name=f"pathway-{primary}" if primary else "pathway")
-    drawn = [s for s in d.CLINICAL_ORDER if s not in d.NOT_YET_ENCODED and s in used]
-    for name in drawn:
-        state = d.STATES[name]
+    for name in (s for s in CLINICAL_ORDER if s in used):
+        state = STATES[name]
         graph.add_node(
             name,
-            title=TITLES[name],
-            phase=state.phase,
+            title=state.title,
+            phase=str(state.phase),
             description=state.description,
             terminal=state.terminal,
         )
-    for source in d.TRIGGERS:
+    for source in TRIGGERS:
         for order, road in enumerate((r for r in roads if r.source == source), start=1):
             graph.add_edge(
                 road.source,
                 road.dest,
                 key=road.name,
-                trigger=d.TRIGGERS[source],
-                guard=road.guard_label,
+                trigger=TRIGGERS[source],
+                guard=road.label,
                 guards=[g.name for g in road.guards],
                 order=order,
+                rank=road.rank,
                 rules=list(road.rules),
                 alternative=road.alternative,
                 back=is_back(road.source, road.dest),
-                scope=list(scope_of(road)),
+                scope=[] if len(scopes[road.name]) == len(d.PATHWAYS) else scopes[road.name],
             )
     return graph
 

@@ -1,6 +1,6 @@
 """A layered (Sugiyama-style) layout in pure Python: no Graphviz needed at run time.
 
-1. Ranks: states top to bottom in clinical order (definition.CLINICAL_ORDER); a road to an earlier
+1. Ranks: states top to bottom in clinical order (vocabulary.CLINICAL_ORDER); a road to an earlier
    phase is a loop (back edge), routed along the side; terminal states sit on the bottom rank.
 2. Long forward edges get dummy nodes, one per rank they cross.
 3. Crossings are minimised by barycenter sweeps, keeping the best order seen.
@@ -21,8 +21,8 @@ from typing import Any
 
 import networkx as nx
 
-from . import definition as d
 from .graph import edge_groups, group_label
+from .vocabulary import CLINICAL_ORDER
 
 TITLE_PT = 10.0
 TEXT_PT = 8.5
@@ -76,6 +76,8 @@ def label_size(text: str) -> tuple[float, float]:
 
 @dataclass
 class Layout:
+    """Where each state's box sits, and how the edges run between them."""
+
     ranks: dict[str, int]
     order: list[list[str]]  # per rank, real nodes and dummies, left to right
     pos: dict[str, tuple[float, float]]  # centres of real nodes and dummies
@@ -107,7 +109,7 @@ def _is_dummy(name: str) -> bool:
 def clinical_order(graph: nx.MultiDiGraph[str]) -> list[str]:
     """CLINICAL_ORDER for this graph: a state that only loops lead into (in a one-primary graph, say
     PRRT's palliative therapy reached from reassessment) moves to just after the states leading in."""
-    order = [s for s in d.CLINICAL_ORDER if s in graph]
+    order = [s for s in CLINICAL_ORDER if s in graph]
     moved = True
     while moved:
         moved = False

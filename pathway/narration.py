@@ -70,13 +70,13 @@ def narrate_step(step: Step) -> list[str]:
     if blocked:
         out.append("  Not taken:")
         for b in blocked:
-            if b["failed"]:
-                why = "; ".join(b["failed"])
-            elif b.get("alternative"):
-                why = "an accepted alternative; the pathway prefers " + str(b["outranked_by"])
+            if b.failed:
+                why = "; ".join(b.failed)
+            elif b.alternative:
+                why = "an accepted alternative; the pathway prefers " + str(b.outranked_by)
             else:
-                why = f"open, but {b['outranked_by']} comes first"
-            out += _wrap(f"x {b['to']} ({b['via']}): {why}", "    ", "  ")
+                why = f"open, but {b.outranked_by} comes first"
+            out += _wrap(f"x {b.to} ({b.via}): {why}", "    ", "  ")
     for warning in step.warnings:
         out += _wrap("! " + warning, "  ", "  ")
     rules = [r for r in step.rules if not RULES[r].derived]

@@ -9,21 +9,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any, TypeVar
 
-COLORECTAL = ("colon", "rectum")
-
 
 @dataclass(frozen=True)
 class Primary:
+    """The primary tumour."""
+
     site: str
     resected: bool
     side: str | None = None
     symptomatic: bool = False
     node_positive: bool = False
     subsite: str | None = None
-
-    @property
-    def colorectal(self) -> bool:
-        return self.site in COLORECTAL
 
     @property
     def left_sided(self) -> bool:
@@ -33,6 +29,8 @@ class Primary:
 
 @dataclass(frozen=True)
 class Biomarkers:
+    """Molecular and receptor status (R3): each value or `unknown`."""
+
     mmr: str = "unknown"
     ras: str = "unknown"
     braf: str = "unknown"
@@ -51,6 +49,8 @@ class AblationPlan:
 
 @dataclass(frozen=True)
 class Liver:
+    """The liver metastases, and what resection would leave (FLR)."""
+
     lesions: int
     largest_cm: float
     bilobar: bool
@@ -62,6 +62,8 @@ class Liver:
 
 @dataclass(frozen=True)
 class Patient:
+    """A patient's facts, as a scenario states them."""
+
     age: int
     sex: str
     ecog: int

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Pitfall:
+    """A pitfall a source names, raised as a warning where the pathway meets it."""
+
     id: str
     rules: tuple[str, ...]
     text: str

@@ -67,8 +67,8 @@ def highlight_of(trajectory: Trajectory, show_blocked: bool = False) -> Highligh
     if show_blocked:
         for step in trajectory:
             for b in step.blocked:
-                pair = (step.source, b["to"])
-                if b["failed"] and pair not in steps:
+                pair = (step.source, b.to)
+                if b.failed and pair not in steps:
                     blocked.setdefault(pair, step.number)
     return Highlight(set(trajectory.path), steps, blocked)
 

@@ -32,7 +32,7 @@ def step_json(step: Step) -> dict[str, Any]:
         "derived": step.derived,
         "sources": step.sources,
         "reasons": step.reasons,
-        "blocked": step.blocked,
+        "blocked": [b.as_json() for b in step.blocked],
         "warnings": step.warnings,
         "finding": step.finding.as_json() if step.finding is not None else None,
     }

@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Rule:
+    """A rule of the rule book, or a choice of ours where it is silent (derived)."""
+
     id: str
     summary: str
     sources: tuple[str, ...]
@@ -284,10 +286,3 @@ def rule_sort_key(rule_id: str) -> tuple[int, int, str]:
 
 def ordered(rule_ids: set[str] | list[str] | tuple[str, ...]) -> list[str]:
     return sorted(set(rule_ids), key=rule_sort_key)
-
-
-def sources_of(rule_ids: list[str] | tuple[str, ...] | set[str]) -> list[str]:
-    keys: list[str] = []
-    for rid in rule_ids:
-        keys.extend(RULES[rid].sources)
-    return sorted(set(keys))

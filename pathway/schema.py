@@ -13,8 +13,10 @@ from .errors import Problem, show
 from .yamlsafe import Lines
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Spec:
+    """The schema of one value: its kind, bounds, choices or fields."""
+
     kind: str  # int | number | bool | str | enum | map | list
     required: bool = False
     nullable: bool = False
@@ -47,11 +49,10 @@ class Spec:
         return "a list"
 
 
-def _e(*choices: str, **kw: Any) -> Spec:
+def enum_spec(*choices: str, **kw: Any) -> Spec:
     return Spec("enum", choices=choices, **kw)
 
 
-SITES = ("colon", "rectum", "neuroendocrine", "breast", "gastric", "gist", "sarcoma", "unknown")
 OUT_OF_SCOPE = {
     "hcc": "hepatocellular carcinoma",
     "hepatocellular": "hepatocellular carcinoma",
@@ -64,42 +65,53 @@ OUT_OF_SCOPE = {
     "bile_duct": "cholangiocarcinoma",
     "icc": "cholangiocarcinoma",
 }
-FINDING_STATES = ("staging", "reassessment", "liver_augmentation", "surgery", "surveillance")
-RESPONSES = ("complete", "partial", "stable", "mixed", "progression")
 SYMPTOMS = ("biliary_obstruction", "intractable_pain", "performance_decline")
 STATUS = ("positive", "negative", "unknown")
 GENOTYPE = ("wild-type", "mutant", "unknown")
 
 
-def _patient_fields(partial: bool) -> dict[str, Spec]:
+@dataclass(eq=False, repr=False)
+class Vocabulary:
+    """What the schema takes from the definition: the sites its primaries serve, and so on."""
+
+    states: tuple[str, ...]
+    finding_states: tuple[str, ...]
+    observations: dict[str, tuple[str, ...] | None]  # name -> choices (None: a whole number >= 0)
+    sites: tuple[str, ...]  # the primaries' sites (`unknown` is added)
+    subsites: tuple[str, ...]
+    pitfalls: tuple[str, ...]
+    rules: tuple[str, ...]
+
+
+def patient_fields(v: Vocabulary, partial: bool) -> dict[str, Spec]:
     req = not partial
     liver_low = 0.0 if partial else 1.0
     return {
         "age": Spec("int", required=req, low=18, high=110),
-        "sex": _e("female", "male", required=req),
+        "sex": enum_spec("female", "male", required=req),
         "ecog": Spec("int", required=req, low=0, high=4),
         "primary": Spec(
             "map",
             required=req,
             fields={
-                "site": _e(*SITES, required=req, refuse=OUT_OF_SCOPE),
-                "side": _e("left", "right", nullable=True),
+                "site": enum_spec(*v.sites, "unknown", required=req, refuse=OUT_OF_SCOPE),
+                "side": enum_spec("left", "right", nullable=True),
                 "resected": Spec("bool", required=req),
                 "symptomatic": Spec("bool", default=False),
                 "node_positive": Spec("bool", default=False),
-                "subsite": _e("midgut", "pancreas", "other", nullable=True),
+                "subsite": enum_spec(*v.subsites, nullable=True),
             },
         ),
-        "presentation": _e("synchronous", "metachronous", required=req),
+        "presentation": enum_spec("synchronous", "metachronous", required=req),
         "biomarkers": Spec(
             "map",
             fields={
-                "mmr": _e("pMMR", "dMMR", "unknown"),
-                "ras": _e(*GENOTYPE),
-                "braf": _e(*GENOTYPE),
-                "her2": _e(*STATUS),
-                "hormone_receptor": _e(*STATUS),
-                "sstr": _e(*STATUS),
+                "mmr": enum_spec("pMMR", "dMMR", "unknown"),
+                "ras": enum_spec(*GENOTYPE),
+                "braf": enum_spec(*GENOTYPE),
+                "her2": enum_spec(*STATUS),
+                "hormone_receptor": enum_spec(*STATUS),
+                "sstr": enum_spec(*STATUS),
             },
         ),
         "cea_ng_ml": Spec("number", nullable=True, low=0),
@@ -123,34 +135,35 @@ def _patient_fields(partial: bool) -> dict[str, Spec]:
                 ),
             },
         ),
-        "extrahepatic": _e("none", "resectable", "unresectable", required=req),
+        "extrahepatic": enum_spec("none", "resectable", "unresectable", required=req),
         "oxaliplatin_failure_months": Spec("number", nullable=True, low=0),
         "fit_for_surgery": Spec("bool", default=True),
         "refuses_surgery": Spec("bool", default=False),
-        "symptoms": Spec("list", item=_e(*SYMPTOMS)),
+        "symptoms": Spec("list", item=enum_spec(*SYMPTOMS)),
         "functional_syndrome": Spec("bool", default=False),
-        "extrahepatic_site": _e("none", "isolated_bone", "solitary_lung", "other", nullable=True),
+        "extrahepatic_site": enum_spec("none", "isolated_bone", "solitary_lung", "other", nullable=True),
         "transplant_candidate": Spec("bool", default=False),
     }
 
 
-PATIENT = Spec("map", required=True, fields=_patient_fields(partial=False))
-PATIENT_UPDATE_FIELDS = _patient_fields(partial=True)
-FINDING = Spec(
-    "map",
-    fields={
-        "at": _e(*FINDING_STATES, required=True),
-        "month": Spec("number", low=0),
-        "response": _e(*RESPONSES),
-        "margin": _e("R0", "R1", "R2"),
-        "recurrence": _e("none", "liver_only", "extrahepatic"),
-        "progressing_lesions": Spec("int", low=0),
-        **PATIENT_UPDATE_FIELDS,
-    },
-)
+def finding_spec(v: Vocabulary) -> Spec:
+    """A finding: where it is read, when, what it observes, and any patient fields it updates."""
+    observed = {
+        name: enum_spec(*choices) if choices is not None else Spec("int", low=0)
+        for name, choices in v.observations.items()
+    }
+    return Spec(
+        "map",
+        fields={
+            "at": enum_spec(*v.finding_states, required=True),
+            "month": Spec("number", low=0),
+            **observed,
+            **patient_fields(v, partial=True),
+        },
+    )
 
 
-def scenario_spec(states: tuple[str, ...], pitfall_ids: tuple[str, ...], rule_ids: tuple[str, ...]) -> Spec:
+def scenario_spec(v: Vocabulary) -> Spec:
     return Spec(
         "map",
         fields={
@@ -160,17 +173,17 @@ def scenario_spec(states: tuple[str, ...], pitfall_ids: tuple[str, ...], rule_id
                 "map",
                 fields={"objectives": Spec("list", item=Spec("str")), "notes": Spec("str")},
             ),
-            "patient": PATIENT,
-            "timeline": Spec("list", item=FINDING),
+            "patient": Spec("map", required=True, fields=patient_fields(v, partial=False)),
+            "timeline": Spec("list", item=finding_spec(v)),
             "expect": Spec(
                 "map",
                 fields={
-                    "path": Spec("list", item=_e(*states)),
-                    "final_state": _e(*states),
-                    "ended": _e("terminal", "awaiting-finding"),
+                    "path": Spec("list", item=enum_spec(*v.states)),
+                    "final_state": enum_spec(*v.states),
+                    "ended": enum_spec("terminal", "awaiting-finding"),
                     "regimens": Spec("list", item=Spec("str")),
-                    "warnings": Spec("list", item=_e(*pitfall_ids)),
-                    "rules": Spec("list", item=_e(*rule_ids)),
+                    "warnings": Spec("list", item=enum_spec(*v.pitfalls)),
+                    "rules": Spec("list", item=enum_spec(*v.rules)),
                 },
             ),
         },

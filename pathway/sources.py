@@ -8,8 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(eq=False, repr=False)
 class Source:
+    """A source document, cited by title under its key."""
+
     key: str
     title: str
     file: str
@@ -33,8 +35,3 @@ SOURCES: dict[str, Source] = {
         ),
     )
 }
-
-
-def cite(keys: tuple[str, ...] | list[str]) -> list[str]:
-    """Titles for source keys, in S-order, without repeats."""
-    return [f"{SOURCES[k].title} ({k})" for k in sorted(set(keys))]

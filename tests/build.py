@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pathway.course import Case, Finding
+from pathway.course import Case, Finding, Margin, Recurrence, Response
 from pathway.engine import Step, TimelineSource, Trajectory, run
 from pathway.patient import Patient, build
 
@@ -37,8 +37,11 @@ def case(**over: Any) -> Case:
 
 
 def finding(at: str, **fields: Any) -> Finding:
+    kinds: dict[str, Any] = {"response": Response, "margin": Margin, "recurrence": Recurrence}
     obs = {
-        k: fields.pop(k) for k in ("response", "margin", "recurrence", "month", "progressing_lesions") if k in fields
+        k: kinds.get(k, lambda v: v)(fields.pop(k))
+        for k in ("response", "margin", "recurrence", "month", "progressing_lesions")
+        if k in fields
     }
     return Finding(at=at, patient=fields, **obs)
 

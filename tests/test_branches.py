@@ -112,7 +112,7 @@ def test_net_symptoms_go_to_tace_not_to_the_colorectal_urgent_review() -> None:
     t = _net_after(finding("reassessment", response="stable", symptoms=["biliary_obstruction"]))
     step = leaving(t, "reassessment")
     assert step.road.name == "net_tace"
-    assert "urgent_review_symptoms" not in [b["via"] for b in step.blocked]
+    assert "urgent_review_symptoms" not in [b.via for b in step.blocked]
 
 
 def test_r32_tace_narrates_the_response_figures() -> None:
@@ -156,7 +156,7 @@ def test_r33_oligometastatic_boundary(lesions: int, road: str) -> None:
     assert step.road.name == road
     if lesions == 6:
         assert "6 metastases: more than 5, not oligometastatic" in [
-            r for b in step.blocked if b["via"] == "breast_resection" for r in b["failed"]
+            r for b in step.blocked if b.via == "breast_resection" for r in b.failed
         ]
 
 
@@ -218,7 +218,7 @@ def test_r34_multiple_at_the_mdt_stays_systemic_even_if_later_solitary() -> None
     )
     step = leaving(t, "reassessment")
     assert step.road.name == "gastric_systemic_continues"
-    assert "systemic therapy only (multiple metastases at the MDT)" in [r for b in step.blocked for r in b["failed"]]
+    assert "systemic therapy only (multiple metastases at the MDT)" in [r for b in step.blocked for r in b.failed]
 
 
 # --- R35 GIST -----------------------------------------------------------------------------------
@@ -281,7 +281,7 @@ def test_r36_no_therapy_after_sarcoma_resection() -> None:
 
 def test_colorectal_patients_never_see_other_primaries_roads_as_not_taken() -> None:
     step = mdt(replay(case()))
-    vias = {b["via"] for b in step.blocked}
+    vias = {b.via for b in step.blocked}
     assert not {v for v in vias if v.startswith(("net_", "breast_", "gastric_", "gist_", "sarcoma_"))}
 
 
@@ -289,7 +289,7 @@ def test_other_primaries_never_take_colorectal_roads() -> None:
     t = replay(primary("breast", **BREAST, liver={"lesions": 12, "flr_percent": 20, "r0_achievable": False}))
     step = mdt(t)
     assert step.road.name == "breast_systemic_first"
-    assert "conversion_chemotherapy" not in {b["via"] for b in step.blocked}
+    assert "conversion_chemotherapy" not in {b.via for b in step.blocked}
     assert step.why_not("neoadjuvant") == []
 
 

@@ -19,7 +19,7 @@ from pathway import definition as d
 from pathway import figures
 from pathway.cli import main
 from pathway.engine import machine
-from pathway.graph import FAMILIES, FAMILY_TITLES, family_of, pathway_graph, to_dot, to_mermaid
+from pathway.graph import PRIMARIES, family_of, pathway_graph, title_of, to_dot, to_mermaid
 from pathway.layout import layout, metrics
 from pathway.render import draw_pathway, highlight_of
 from pathway.report import replay
@@ -54,15 +54,28 @@ def drawn(overview: nx.MultiDiGraph[str]) -> tuple[nx.MultiDiGraph[str], object]
     return overview, layout(overview)
 
 
-def test_graph_edges_match_machine_transitions_one_to_one(graph: nx.MultiDiGraph[str]) -> None:
+@pytest.mark.parametrize("primary", PRIMARIES)
+def test_graph_edges_match_machine_transitions_one_to_one(primary: str) -> None:
+    """Each primary's graph is its Machine: the same transitions, in the same order."""
     from_machine = []
-    m = machine()
+    m = machine(primary)
     for source, trigger in d.TRIGGERS.items():
-        for order, transition in enumerate(m.events[trigger].transitions.get(source, []), start=1):
+        event = m.events.get(trigger)
+        for order, transition in enumerate(event.transitions.get(source, []) if event else [], start=1):
             from_machine.append((source, transition.dest, trigger, order))
+    graph = pathway_graph(primary)
     from_graph = [(u, v, data["trigger"], data["order"]) for u, v, data in graph.edges(data=True)]
     assert sorted(from_graph) == sorted(from_machine)
-    assert len(from_graph) == len(d.ROADS)
+    assert len(from_graph) == len(d.PATHWAYS[primary].roads)
+
+
+def test_the_whole_graph_holds_every_road_once_with_its_scope(graph: nx.MultiDiGraph[str]) -> None:
+    keys = [k for _, _, k in graph.edges(keys=True)]
+    assert len(keys) == len(set(keys)) == len({r.name for p in d.PATHWAYS.values() for r in p.roads})
+    data = {k: e for _, _, k, e in graph.edges(keys=True, data=True)}
+    assert data["referred"]["scope"] == []  # every pathway
+    assert data["net_tace"]["scope"] == ["neuroendocrine"]
+    assert data["continue_palliative_line"]["scope"] == ["colorectal", "breast", "gist"]
 
 
 def test_edges_carry_guard_label_order_and_rules(overview: nx.MultiDiGraph[str]) -> None:
@@ -217,12 +230,12 @@ def test_every_scenario_figure_reads_cleanly(path: Path) -> None:
     plt.close(ax.figure)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("primary", list(FAMILIES))
+@pytest.mark.parametrize("primary", PRIMARIES)
 def test_every_primary_figure_reads_cleanly(primary: str) -> None:
     import matplotlib.pyplot as plt
 
     graph, lay = figures.drawn(primary)
-    ax = draw_pathway(graph, lay, title=f"{FAMILY_TITLES[primary]}: the treatment pathway")
+    ax = draw_pathway(graph, lay, title=f"{title_of(primary)}: the treatment pathway")
     _check_figure(ax)
     pairs = [(u, v) for u, v in graph.edges()]
     assert metrics({n: lay.pos[n] for n in lay.box}, lay.box, pairs)["overlapping_boxes"] == 0

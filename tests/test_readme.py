@@ -45,6 +45,13 @@ def test_readme_api_example_runs() -> None:
         os.chdir(cwd)
     lines = out.getvalue().splitlines()
     assert lines[0] == "1 0.0 staging None"
-    assert "upfront_surgery_small_solitary blocked:" in out.getvalue()
-    assert "False" in lines
+    assert lines[2] == "3 0.5 neoadjuvant FOLFOX + anti-EGFR (cetuximab or panitumumab)"
+    assert lines[9] == "10 65.5 disease_free None"
+    why_not = lines[10:-2]  # the roads to surgery blocked at the MDT, each with its failed guards
+    assert [line.split(" blocked: ")[0] for line in why_not] == [
+        "upfront_surgery_small_solitary",
+        "upfront_surgery_low_risk",
+    ]
+    assert "FLR 24% is below 30%" in why_not[0]
+    assert lines[-2] == "False"  # surgery at step 3 does not agree with the pathway
     assert lines[-1] == "['palliative_systemic', 'reassessment']"

@@ -17,9 +17,9 @@ def first_mdt_decision(**over: object) -> Step:
 
 
 def blocked(step: Step, via: str) -> list[str]:
-    hits = [b for b in step.blocked if b["via"] == via]
+    hits = [b for b in step.blocked if b.via == via]
     assert hits, f"{via} not among the roads not taken"
-    return list(hits[0]["failed"])
+    return list(hits[0].failed)
 
 
 # --- R4 / R6: resectability at presentation ------------------------------------------------
@@ -90,8 +90,8 @@ def test_ecog_2_gets_a_doublet_never_a_triplet() -> None:
 def test_5_metastases_low_risk_upfront_surgery_is_the_accepted_alternative() -> None:
     step = first_mdt_decision(liver={"lesions": 5})
     assert step.road.name == "perioperative_chemotherapy"
-    alt = next(b for b in step.blocked if b["via"] == "upfront_surgery_low_risk")
-    assert alt["failed"] == [] and alt["alternative"] is True
+    alt = next(b for b in step.blocked if b.via == "upfront_surgery_low_risk")
+    assert alt.failed == () and alt.alternative is True
     assert any("accepted alternative" in r for r in step.reasons)
     assert not step.warnings
 

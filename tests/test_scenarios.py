@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from pathway import definition as d
 from pathway.narration import narrate
 from pathway.report import replay, trajectory_json, unmet
 from pathway.scenario import load
@@ -20,8 +21,10 @@ from .conftest import GOLDEN, SCENARIOS
 FILES = sorted(SCENARIOS.glob("*.yaml"))
 
 
-def test_there_are_at_least_12_colorectal_scenarios() -> None:
-    assert len(FILES) >= 12
+def test_there_are_at_least_12_colorectal_scenarios_and_some_for_every_primary() -> None:
+    sites = [load(path).patient.primary.site for path in FILES]
+    assert sum(site in ("colon", "rectum") for site in sites) >= 12
+    assert {d.pathway_for(site).name for site in sites if site != "unknown"} == set(d.PATHWAYS)
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)

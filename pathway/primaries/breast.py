@@ -1,0 +1,208 @@
+"""Breast cancer liver metastases (R33): the breast pathway's table.
+
+ORDER IS CLINICAL SPECIFICATION (ascending rank, first match wins):
+- mdt_review (after poor performance): systemic therapy first, by receptor status.
+- reassessment (after the urgent reviews): progression -> next line > resection if oligometastatic,
+  EHD controlled and not progressing > [the palliative line continues] > systemic therapy continues.
+"""
+
+from __future__ import annotations
+
+from .. import common
+from .. import guards as g
+from ..common import LATE, OWN, surgery_plan
+from ..course import Case, CourseChanges, Intent, Regimen, RegimenKind, Response
+from ..guards import EVERY, Verdict, guard, verdict
+from ..profile import Marker, Postoperative, Profile
+from ..regimens import RegimenRow, choose
+from ..tables import PathwayTable
+from ..vocabulary import PERIOPERATIVE_BLOCK, Category, Decision, Plan, Road, to_surgery
+
+OLIGOMETASTATIC_MAX = 5  # D-OLIGO: "oligometastatic" taken as at most 5 liver metastases
+BLOCK = PERIOPERATIVE_BLOCK  # D-OTHER-BLOCK: reassessed every 3 months
+WITHOUT_SURGERY = "stage IV breast cancer with liver metastases: median survival 3-15 months without surgery"
+AFTER_RESECTION = "selected breast liver metastases resected: up to 40% 5-year survival"
+
+
+# --- guards -------------------------------------------------------------------------------------
+
+
+@guard("oligometastatic", "<= 5 metastases", "R33", "D-OLIGO", reads={"patient.liver.lesions": (5, 6)})
+def oligometastatic(c: Case) -> Verdict:
+    n = c.patient.liver.lesions
+    ok = n <= OLIGOMETASTATIC_MAX
+    return verdict(
+        ok,
+        f"{n} metastases: liver-limited, oligometastatic"
+        if ok
+        else f"{n} metastases: more than 5, not oligometastatic",
+    )
+
+
+@guard(
+    "ehd_controlled",
+    "EHD controlled",
+    "R33",
+    reads={"patient.extrahepatic": EVERY, "patient.extrahepatic_site": EVERY},
+)
+def ehd_controlled(c: Case) -> Verdict:
+    p = c.patient
+    if p.extrahepatic == "none":
+        return verdict(True, "no extrahepatic disease")
+    if p.extrahepatic_site in ("isolated_bone", "solitary_lung"):
+        return verdict(True, f"extrahepatic disease limited to {p.extrahepatic_site.replace('_', ' ')} (allowed)")
+    return verdict(False, f"extrahepatic disease ({p.extrahepatic_site or p.extrahepatic}) is not an allowed exception")
+
+
+@guard("breast_her2_positive", "HER2-positive", "R33", reads={"patient.biomarkers.her2": EVERY})
+def her2_positive(c: Case) -> Verdict:
+    her2 = c.patient.biomarkers.her2
+    return verdict(her2 == "positive", f"HER2 {her2}")
+
+
+@guard("hr_positive", "hormone-receptor-positive", "R33", reads={"patient.biomarkers.hormone_receptor": EVERY})
+def hr_positive(c: Case) -> Verdict:
+    hr = c.patient.biomarkers.hormone_receptor
+    return verdict(hr == "positive", f"hormone receptor {hr}")
+
+
+progression = g.response_is(Response.PROGRESSION, rules=("R33",), name="breast_progression")
+
+# --- regimens ------------------------------------------------------------------------------------
+
+SYSTEMIC = (
+    RegimenRow(
+        (her2_positive, hr_positive),
+        Regimen("HER2-targeted therapy with endocrine therapy", kind=RegimenKind.TARGETED),
+        ("R33",),
+    ),
+    RegimenRow(
+        (her2_positive,), Regimen("HER2-targeted therapy with chemotherapy", kind=RegimenKind.TARGETED), ("R33",)
+    ),
+    RegimenRow((hr_positive,), Regimen("Endocrine-based therapy", kind=RegimenKind.ENDOCRINE), ("R33",)),
+    RegimenRow((g.always,), Regimen("Chemotherapy"), ("R33",)),
+)
+NEXT_LINE = Regimen("Next-line systemic therapy by receptor status")
+
+# --- plans ---------------------------------------------------------------------------------------
+
+
+def _systemic(
+    category: Category, intent: Intent, regimen: Regimen, reasons: tuple[str, ...], rules: tuple[str, ...]
+) -> Plan:
+    return Plan(
+        Decision(category, intent, regimen.name, None),
+        reasons=reasons,
+        rules=rules,
+        course=CourseChanges(intent=intent, regimen=regimen, block_months=BLOCK, systemic_months=0.0),
+    )
+
+
+def plan_first(c: Case) -> Plan:
+    chosen = choose(SYSTEMIC, c)
+    return _systemic(
+        Category.BREAST_SYSTEMIC_FIRST,
+        Intent.SYSTEMIC_FIRST,
+        chosen.regimen,
+        (*chosen.reasons, "in breast cancer systemic therapy comes first; surgery is adjuvant to it", WITHOUT_SURGERY),
+        ("D-OTHER-BLOCK", *chosen.rules),
+    )
+
+
+def plan_next(c: Case) -> Plan:
+    return _systemic(
+        Category.PROGRESSION, Intent.PALLIATIVE, NEXT_LINE, ("progression: no resection",), ("D-OTHER-BLOCK",)
+    )
+
+
+def plan_resection(c: Case) -> Plan:
+    return surgery_plan(
+        c,
+        Category.RESECTABLE,
+        "liver resection",
+        reasons=(AFTER_RESECTION,),
+        course=CourseChanges(intent=Intent.CURATIVE),
+    )
+
+
+def plan_continue(c: Case) -> Plan:
+    return Plan(
+        Decision(Category.BREAST_SYSTEMIC, c.course.intent, common.regimen_name(c), None),
+        reasons=("not a candidate for resection now: systemic therapy continues",),
+        rules=("D-OTHER-BLOCK",),
+        course=CourseChanges(block_months=BLOCK),
+    )
+
+
+# --- the table --------------------------------------------------------------------------------
+
+ROADS: tuple[Road, ...] = (
+    Road(
+        name="breast_systemic_first",
+        source="mdt_review",
+        dest="neoadjuvant",
+        rank=OWN,
+        rules=("R33",),
+        label="systemic therapy first",
+        plan=plan_first,
+    ),
+    common.URGENT_REVIEW_SYMPTOMS,
+    Road(
+        name="breast_next_line",
+        source="reassessment",
+        dest="palliative_systemic",
+        rank=OWN,
+        guards=(progression,),
+        rules=("R33",),
+        label="progression",
+        plan=plan_next,
+    ),
+    Road(
+        name="breast_resection",
+        source="reassessment",
+        dest="surgery",
+        rank=OWN + 10,
+        guards=(
+            g.no_progression,
+            oligometastatic,
+            ehd_controlled,
+            g.r0_achievable,
+            g.flr_at_least_30,
+            g.ecog_0_1,
+            g.fit_and_willing,
+        ),
+        rules=("R33", "R4"),
+        label="≤ 5, EHD controlled, not progressing",
+        plan=plan_resection,
+        lead=to_surgery,
+    ),
+    common.CONTINUE_PALLIATIVE_LINE,
+    Road(
+        name="breast_systemic_continues",
+        source="reassessment",
+        dest="neoadjuvant",
+        rank=LATE + 10,
+        rules=("R33",),
+        label="not resectable yet",
+        plan=plan_continue,
+    ),
+    *common.POSTOPERATIVE,
+)
+
+PROFILE = Profile(
+    name="breast",
+    title="Breast cancer liver metastases",
+    noun="breast",
+    sites=("breast",),
+    block_months=BLOCK,
+    block_rules=("D-OTHER-BLOCK",),
+    markers=(Marker("hormone receptor", "hormone_receptor"), Marker("HER2", "her2")),
+    postoperative=Postoperative(
+        6.0,
+        in_total=False,
+        rules=("R33", "D-POSTOP-OTHER"),
+        wording="systemic therapy ({regimen}) continues after the resection for {months} months",
+    ),
+)
+
+TABLE = PathwayTable(PROFILE, ROADS)
