@@ -7,12 +7,14 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from .definition import PATHWAYS
-from .engine import Parted, Trajectory
 from .errors import Problem, ScenarioError
-from .scenario import Scenario, load
+from .vocabulary import DefinitionError
+
+if TYPE_CHECKING:
+    from .engine import Trajectory
+    from .scenario import Scenario
 
 EXIT_OK, EXIT_UNMET, EXIT_INVALID = 0, 1, 2
 
@@ -48,6 +50,8 @@ def _add_render(sub: Any) -> None:
 def _add_graph(sub: Any) -> None:
     gr = sub.add_parser("graph", help="print the pathway graph")
     gr.add_argument("--format", choices=("json", "mermaid", "dot"), default="json")
+    from .definition import PATHWAYS
+
     gr.add_argument("--primary", choices=tuple(PATHWAYS), help="only this primary's pathway (default: every road)")
 
 
@@ -77,8 +81,10 @@ def _report(problems: list[Problem]) -> None:
 
 
 def _replay(file: str, as_json: bool) -> int:
+    from .engine import Parted
     from .narration import narrate
     from .report import replay, trajectory_json
+    from .scenario import load
 
     try:
         scenario = load(file)
@@ -112,7 +118,9 @@ def scenario_files(paths: Sequence[str]) -> tuple[list[Path], list[Problem]]:
 
 
 def _check(paths: Sequence[str]) -> int:
+    from .engine import Parted
     from .report import replay, unmet
+    from .scenario import load
 
     files, problems = scenario_files(paths)
     invalid = bool(problems)
@@ -173,7 +181,9 @@ def _graph(fmt: str, primary: str | None) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
+    from .engine import Parted
     from .figures import write_overview, write_scenario
+    from .scenario import load
 
     out = Path(args.out)
     if out.exists() and not out.is_dir():
@@ -231,6 +241,15 @@ def replay_of(scenario: Scenario) -> Trajectory:
 
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _main(words)
+    except DefinitionError as err:  # a broken table: what build refuses, one line each
+        for line in str(err).splitlines():
+            print(f"pathway: definition: {line}", file=sys.stderr)
+        return EXIT_UNMET
+
+
+def _main(words: list[str]) -> int:
     args = _parser(words[0] if words and words[0] in COMMANDS else None).parse_args(words)
     try:
         if args.command == "replay":

@@ -398,7 +398,8 @@ def _advance(model: PatientModel, trajectory: Trajectory, source: FindingSource)
         raise DefinitionError(f"transitions took {road.name}, the definition expected {winner.road.name}")
     month = round(departure + lead, 2)
     patient = case.patient.updated(plan.patient) if plan.patient else case.patient
-    arrived = Case(patient, replace(case.course, **{**plan.course, "month": month, "finding_read": False}))
+    changes: dict[str, Any] = {**plan.course, "month": month, "finding_read": False}
+    arrived = Case(patient, replace(case.course, **changes))
     on_arrival = d.STATES[road.dest].on_arrival(arrived)
     if on_arrival:
         arrived = Case(patient, replace(arrived.course, **on_arrival))

@@ -20,20 +20,20 @@ class Rule:
     derived: bool = False
 
 
-def _r(rid: str, summary: str, *sources: str, derived: bool = False) -> Rule:
+def rule(rid: str, summary: str, *sources: str, derived: bool = False) -> Rule:
     return Rule(rid, summary, tuple(sources), derived)
 
 
 _ALL = (
     # Staging and MDT
-    _r("R1", "HPB multidisciplinary review before any chemotherapy; the surgeon sees every lesion first", "S1", "S0"),
-    _r(
+    rule("R1", "HPB multidisciplinary review before any chemotherapy; the surgeon sees every lesion first", "S1", "S0"),
+    rule(
         "R2",
         "Unknown primary: find it (colonoscopy, upper endoscopy); never biopsy a possibly resectable colorectal metastasis",
         "S0",
         "S1",
     ),
-    _r(
+    rule(
         "R3",
         "Workup (ECOG, CT, PET-CT, volumetry, CEA) and biomarkers before systemic therapy: RAS, BRAF, MMR for colorectal",
         "S2",
@@ -41,42 +41,42 @@ _ALL = (
         "S4",
     ),
     # Resectability
-    _r(
+    rule(
         "R4",
         "Resectable only if R0 is achievable, <= 10 metastases, FLR >= 30%, ECOG 0-1, fit and willing, no progression, no unresectable extrahepatic disease",
         "S0",
         "S1",
     ),
-    _r(
+    rule(
         "R5",
         "A margin of >= 1 mm is R0; R1 continues the planned chemotherapy; R2 returns to the MDT (derived)",
         "S2",
         "S3",
     ),
-    _r("R6", "At presentation, > 10 nodules, FLR < 30% or no R0 resection means initially unresectable", "S0"),
-    _r("R7", "Never operate first on multifocal disease (> 5 metastases or bilobar)", "S0"),
+    rule("R6", "At presentation, > 10 nodules, FLR < 30% or no R0 resection means initially unresectable", "S0"),
+    rule("R7", "Never operate first on multifocal disease (> 5 metastases or bilobar)", "S0"),
     # Resectable colorectal disease
-    _r("R8", "A single metastasis under 2 cm goes to upfront surgery, then 6 months of FOLFOX", "S3"),
-    _r("R9", "Other resectable pMMR disease: perioperative FOLFOX, 3 months before and 3 after surgery", "S3", "S1"),
-    _r(
+    rule("R8", "A single metastasis under 2 cm goes to upfront surgery, then 6 months of FOLFOX", "S3"),
+    rule("R9", "Other resectable pMMR disease: perioperative FOLFOX, 3 months before and 3 after surgery", "S3", "S1"),
+    rule(
         "R10",
         "High-risk features (> 5 metastases, bilobar, synchronous, node-positive, CEA > 200, resectable extrahepatic disease) make chemotherapy first mandatory",
         "S1",
         "S0",
     ),
-    _r("R11", "dMMR/MSI-H: immunotherapy (pembrolizumab or nivolumab) before surgery or ablation", "S3", "S0"),
-    _r("R12", "Recurrence within 12 months of adjuvant oxaliplatin: FOLFIRI instead of FOLFOX", "S3"),
+    rule("R11", "dMMR/MSI-H: immunotherapy (pembrolizumab or nivolumab) before surgery or ablation", "S3", "S0"),
+    rule("R12", "Recurrence within 12 months of adjuvant oxaliplatin: FOLFIRI instead of FOLFOX", "S3"),
     # Conversion therapy
-    _r(
+    rule(
         "R13",
         "RAS/BRAF wild-type, left-sided: FOLFOX or FOLFIRI with an anti-EGFR antibody (doublet preferred)",
         "S0",
         "S1",
         "S3",
     ),
-    _r("R14", "RAS/BRAF wild-type, right-sided: FOLFOXIRI, bevacizumab preferred over anti-EGFR", "S3", "S0", "S1"),
-    _r("R15", "RAS or BRAF mutant: FOLFOXIRI with bevacizumab", "S0", "S1", "S3"),
-    _r(
+    rule("R14", "RAS/BRAF wild-type, right-sided: FOLFOXIRI, bevacizumab preferred over anti-EGFR", "S3", "S0", "S1"),
+    rule("R15", "RAS or BRAF mutant: FOLFOXIRI with bevacizumab", "S0", "S1", "S3"),
+    rule(
         "R16",
         "Conversion therapy in 2-month blocks, reassessed every 2 months by CT/MRI (RECIST 1.1)",
         "S0",
@@ -84,79 +84,79 @@ _ALL = (
         "S4",
     ),
     # Reassessment
-    _r(
+    rule(
         "R17",
         "Resectable now: operate, then the same regimen to 6 months in total; missing this is treatment inertia",
         "S0",
         "S3",
         "S4",
     ),
-    _r(
+    rule(
         "R18",
         "Progression on chemotherapy: no resection; next systemic line, with liver-directed therapy if needed",
         "S3",
         "S4",
     ),
-    _r(
+    rule(
         "R19",
         "Complete radiological response: resect the original sites without waiting; viable tumour often remains",
         "S3",
         "S1",
     ),
-    _r(
+    rule(
         "R20",
         "R0 achievable but FLR < 30%, one lobe: portal vein embolization, then re-measure the remnant",
         "S0",
         "S1",
         "S2",
     ),
-    _r(
+    rule(
         "R21",
         "R0 achievable but FLR < 30%, bilobar: two-stage hepatectomy with PVE between the stages",
         "S0",
         "S1",
         "S2",
     ),
-    _r(
+    rule(
         "R22",
         "Small residual lesions (< 4 cm, best <= 3 cm, not perivascular) where resection would cost the remnant: resection plus ablation",
         "S0",
         "S1",
     ),
-    _r(
+    rule(
         "R23",
         "RFA as primary treatment: <= 9 metastases, each <= 4 cm, no extrahepatic disease, patient unfit for or refusing surgery",
         "S0",
         "S1",
     ),
-    _r("R24", "Bevacizumab stops >= 6 weeks before surgery and resumes 6-8 weeks after", "S0"),
-    _r("R25", "Symptomatic primary (bleeding, obstruction, perforation): resect the primary first", "S3"),
-    _r(
+    rule("R24", "Bevacizumab stops >= 6 weeks before surgery and resumes 6-8 weeks after", "S0"),
+    rule("R25", "Symptomatic primary (bleeding, obstruction, perforation): resect the primary first", "S3"),
+    rule(
         "R26",
         "Asymptomatic primary: simultaneous resection only for small accessible metastases; otherwise liver first",
         "S3",
     ),
-    _r(
+    rule(
         "R27",
         "Rectal primary with high liver burden: liver first after chemotherapy; pelvic radiotherapy if the stage calls for it",
         "S3",
         "S2",
     ),
-    _r(
+    rule(
         "R28",
         "Unresectable after optimal chemotherapy: TACE, RFA (per R23) or SIRT/TARE for local control, not cure",
         "S0",
         "S4",
     ),
-    _r(
+    rule(
         "R29", "Severe symptoms (biliary obstruction, intractable pain, sharp decline) call for urgent MDT review", "S4"
     ),
-    _r(
+    rule(
         "R30",
         "Surveillance: CT chest/abdomen/pelvis every 3-6 months for 2 years with CEA; then 6-monthly to 5 years (derived)",
         "S0",
     ),
-    _r(
+    rule(
         "R31",
         "Recurrence: liver-only and resectable goes back to MDT for re-resection; otherwise the MDT decides",
         "S0",
@@ -164,110 +164,110 @@ _ALL = (
         "S3",
     ),
     # Other primaries (rule book entries; pathway branches come with their own issue)
-    _r(
+    rule(
         "R32",
         "Neuroendocrine: resect if resectable; otherwise observe, SSA for syndromes, TACE/TAE, PRRT, transplant",
         "S0",
         "S1",
         "S2",
     ),
-    _r(
+    rule(
         "R33",
         "Breast: systemic therapy first by receptor status; surgery only for limited, controlled, non-progressing disease",
         "S1",
         "S2",
     ),
-    _r(
+    rule(
         "R34", "Gastric: HER2 mandatory; solitary metastasis chemotherapy then resection; multiple, systemic only", "S0"
     ),
-    _r("R35", "GIST: imatinib first; resect responsive or stable disease and continue the TKI", "S2"),
-    _r("R36", "Soft-tissue sarcoma: chemotherapy is ineffective; resect what is resectable", "S2"),
+    rule("R35", "GIST: imatinib first; resect responsive or stable disease and continue the TKI", "S2"),
+    rule("R36", "Soft-tissue sarcoma: chemotherapy is ineffective; resect what is resectable", "S2"),
     # Adjuvant completion (unnumbered in the rule book; kept under its own id)
-    _r("ADJ", "Complete 6 months of perioperative therapy in total with the regimen that worked", "S0", "S3"),
+    rule("ADJ", "Complete 6 months of perioperative therapy in total with the regimen that worked", "S0", "S3"),
     # Derived choices: the sources are silent, the choice is ours.
-    _r("D-ECOG", "ECOG 2: non-surgical systemic therapy; ECOG 3-4: best supportive care", derived=True),
-    _r("D-CEA", "CEA above 200 ng/mL counts as a high-risk feature (threshold from the Fong score)", derived=True),
-    _r(
+    rule("D-ECOG", "ECOG 2: non-surgical systemic therapy; ECOG 3-4: best supportive care", derived=True),
+    rule("D-CEA", "CEA above 200 ng/mL counts as a high-risk feature (threshold from the Fong score)", derived=True),
+    rule(
         "D-FOLFOX-BEYOND-4",
         "Beyond 4 metastases or with extrahepatic disease, perioperative chemotherapy stays FOLFOX",
         derived=True,
     ),
-    _r("D-NO-EGFR-RESECTABLE", "No anti-EGFR antibody for initially resectable disease (New EPOC)", derived=True),
-    _r("D-R2-MDT", "An R2 resection returns the patient to the MDT", derived=True),
-    _r(
+    rule("D-NO-EGFR-RESECTABLE", "No anti-EGFR antibody for initially resectable disease (New EPOC)", derived=True),
+    rule("D-R2-MDT", "An R2 resection returns the patient to the MDT", derived=True),
+    rule(
         "D-CLOCK",
         "Intervals the sources leave open: 2-week workup, surgery 4 weeks after the last cycle, 4 weeks' recovery, volumetry 4 weeks after PVE",
         derived=True,
     ),
-    _r(
+    rule(
         "D-SURVEILLANCE",
         "Surveillance visits every 3 months for 2 years, then 6-monthly; disease-free after 5 years without recurrence",
         derived=True,
     ),
-    _r(
+    rule(
         "D-SIMULTANEOUS",
         "Small, accessible metastases for a simultaneous resection: <= 3, each <= 3 cm, one lobe, not perivascular",
         derived=True,
     ),
-    _r(
+    rule(
         "D-PELVIC-RT",
         "Node-positive rectal primary: pelvic radiotherapy is indicated before its resection",
         derived=True,
     ),
-    _r(
+    rule(
         "D-R12-CONVERSION",
         "Oxaliplatin failure within 12 months also turns the FOLFOX doublet of conversion therapy into FOLFIRI",
         derived=True,
     ),
-    _r(
+    rule(
         "D-PALLIATIVE-REGIMEN",
         "First-line palliative regimen follows the molecular profile; at ECOG 2 a doublet, never a triplet",
         derived=True,
     ),
-    _r(
+    rule(
         "D-NEXT-LINE",
         "Next systemic line after progression: switch the chemotherapy backbone (oxaliplatin <-> irinotecan)",
         derived=True,
     ),
-    _r(
+    rule(
         "D-SYMPTOMS",
         "At MDT, biliary obstruction or intractable pain gets palliative liver-directed therapy (with drainage when obstructed)",
         derived=True,
     ),
-    _r(
+    rule(
         "D-ABLATION-FOLLOWUP",
         "After curative-intent ablation, a complete response goes to surveillance; residual disease is re-ablated if still eligible",
         derived=True,
     ),
-    _r(
+    rule(
         "D-IO-BLOCK",
         "Immunotherapy before surgery is given in the same 3-month perioperative block and completed to 6 months",
         derived=True,
     ),
-    _r(
+    rule(
         "D-RECURRENCE-EHD",
         "An extrahepatic recurrence with no stated resectability is taken as unresectable",
         derived=True,
     ),
-    _r(
+    rule(
         "D-PROLONGED",
         "Prolonged chemotherapy warning from 6 months of systemic therapy without liver surgery",
         derived=True,
     ),
-    _r(
+    rule(
         "D-TRANSPLANT",
         "Liver transplantation for NET only when the MDT selects the patient, the primary is resected and disease is liver-only",
         derived=True,
     ),
-    _r(
+    rule(
         "D-NET-LADDER",
         "Progressive or symptomatic NET: TACE/TAE first; PRRT once liver-directed therapy was given or with extrahepatic disease (SSTR-positive)",
         derived=True,
     ),
-    _r("D-NET-OBSERVATION", "NET observation: imaging every 3 months", derived=True),
-    _r("D-OLIGO", "Oligometastatic breast disease: at most 5 liver metastases", derived=True),
-    _r("D-OTHER-BLOCK", "Breast, gastric and GIST systemic therapy reassessed every 3 months", derived=True),
-    _r(
+    rule("D-NET-OBSERVATION", "NET observation: imaging every 3 months", derived=True),
+    rule("D-OLIGO", "Oligometastatic breast disease: at most 5 liver metastases", derived=True),
+    rule("D-OTHER-BLOCK", "Breast, gastric and GIST systemic therapy reassessed every 3 months", derived=True),
+    rule(
         "D-POSTOP-OTHER",
         "After resection: gastric chemotherapy completes 6 months in total; breast systemic therapy continues 6 months and the GIST TKI 12 months before surveillance",
         derived=True,

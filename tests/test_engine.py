@@ -234,3 +234,11 @@ def test_timeline_that_parts_says_where_and_which_guard() -> None:
 def test_finding_month_before_the_clock_is_an_error() -> None:
     with pytest.raises(ScenarioError, match=r"timeline\[0\].month: the finding predates"):
         replay(case(liver=UNRESECTABLE), finding("reassessment", response="partial", month=1))
+
+
+def test_the_package_exports_what_it_says() -> None:
+    import pathway
+
+    assert sorted(pathway.__all__) == sorted(pathway._WHERE)
+    for name in pathway.__all__:
+        assert getattr(pathway, name) is not None

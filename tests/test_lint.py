@@ -289,27 +289,43 @@ expect:
 """
 
 
-def test_a_new_primary_is_one_module_and_one_registration_line(tmp_path: Path) -> None:
+def _package_with(tmp_path: Path, module: str) -> Path:
+    """A copy of the package with one more primary: its module and one registration line."""
     package = tmp_path / "pathway"
     shutil.copytree(ROOT / "pathway", package, ignore=shutil.ignore_patterns("__pycache__"))
-    (package / "primaries" / "demo.py").write_text(DEMO, encoding="utf-8")
+    (package / "primaries" / "demo.py").write_text(module, encoding="utf-8")
     definition = package / "definition.py"
     text = definition.read_text(encoding="utf-8")
     text = text.replace("    sarcoma.TABLE,\n", "    sarcoma.TABLE,\n    demo.TABLE,\n")
     text = text.replace("from .primaries import breast,", "from .primaries import demo\nfrom .primaries import breast,")
     definition.write_text(text, encoding="utf-8")
-    (tmp_path / "demo.yaml").write_text(DEMO_SCENARIO, encoding="utf-8")
+    return tmp_path
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "pathway", *args], cwd=tmp_path, capture_output=True, text=True, check=False
-        )
 
-    checked = run("check", "demo.yaml")
+def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pathway", *args], cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
+def test_a_new_primary_is_one_module_and_one_registration_line(tmp_path: Path) -> None:
+    where = _package_with(tmp_path, DEMO)
+    (where / "demo.yaml").write_text(DEMO_SCENARIO, encoding="utf-8")
+    checked = _run(where, "check", "demo.yaml")
     assert checked.returncode == 0, checked.stderr
-    linted = run("lint")
+    linted = _run(where, "lint")
     assert linted.returncode == 0, linted.stdout + linted.stderr
     assert linted.stdout.splitlines()[-1].startswith("demo: ")
-    graph = run("graph", "--primary", "demo", "--format", "mermaid")
-    assert graph.returncode == 0 and "demo_supportive" not in graph.stderr
+    graph = _run(where, "graph", "--primary", "demo", "--format", "mermaid")
+    assert graph.returncode == 0, graph.stderr
     assert "best_supportive_care" in graph.stdout
+
+
+def test_a_broken_table_is_reported_by_the_command_line_without_a_traceback(tmp_path: Path) -> None:
+    where = _package_with(tmp_path, DEMO.replace('label="every demo patient",', ""))
+    linted = _run(where, "lint")
+    assert linted.returncode == 1
+    assert "Traceback" not in linted.stderr
+    assert linted.stderr.strip() == (
+        "pathway: definition: demo pathway: road demo_supportive: no label (the text drawn on its diagram edge)"
+    )
