@@ -25,3 +25,12 @@ def test_ruff_format() -> None:
 def test_mypy_strict() -> None:
     result = _run("mypy")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_subpackage_is_installed() -> None:
+    """A non-editable install ships only the packages pyproject lists (the README's first command)."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "pathway").rglob("__init__.py")}
+    assert listed == found
