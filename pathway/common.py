@@ -11,15 +11,18 @@ continues sits at LATE (500), before a primary's last catch-alls.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from . import guards as g
 from . import pitfalls
 from .course import Case, CourseChanges, Intent, TwoStage
 from .guards import num
-from .profile import profile_of
+from .profile import primary_words, profile_of
 from .vocabulary import (
     CONVERSION_BLOCK,
+    PELVIC_RT,
+    PELVIC_RT_TO_SURGERY,
     RECOVERY,
     Category,
     Decision,
@@ -42,6 +45,12 @@ def block_months(case: Case) -> tuple[float, tuple[str, ...]]:
     return profile.block_months, profile.block_rules
 
 
+def own_rules(case: Case) -> tuple[str, ...]:
+    """The rule book's rules for the patient's primary, for shared steps (R43: cite its own)."""
+    profile = profile_of(case.patient.primary.site)
+    return profile.own_rules if profile is not None else ()
+
+
 def regimen_name(case: Case) -> str | None:
     regimen = case.course.regimen
     return regimen.name if regimen is not None else None
@@ -59,42 +68,103 @@ def plan_refer(case: Case) -> Plan:
     return Plan(Decision(Category.REFERRAL, None, None, "staging workup"), tuple(reasons), ("R1", "R3"), warnings)
 
 
+WORKUP = "workup complete: triple-phase CT, CT chest, fitness, Child-Pugh and volumetry"
+
+
 def plan_staged(case: Case) -> Plan:
     p = case.patient
-    reasons: tuple[str, ...] = (
-        "workup complete: triple-phase CT, CT chest, fitness, volumetry and CEA",
-        f"ECOG {p.ecog}, FLR {num(p.liver.flr_percent)}%",
-    )
-    if g.multifocal_facts(case):
-        reasons += ("multifocal disease: PET-CT to exclude extrahepatic disease",)
     profile = profile_of(p.primary.site)
+    workup, rules = profile.workup(case) if profile is not None and profile.workup is not None else ((WORKUP,), ())
+    reasons: tuple[str, ...] = (*workup, f"ECOG {p.ecog}, FLR {num(p.liver.flr_percent)}%")
     if profile is not None and profile.liver_biopsy_acceptable:
         reasons += (
             "non-colorectal primary: a liver biopsy is acceptable when tissue is needed "
             "(never for a possibly resectable colorectal metastasis)",
         )
-    return Plan(Decision(Category.STAGED, None, None, "MDT review"), reasons, ("R2", "R3"))
+    pet = any("PET-CT" in r for r in reasons)
+    return Plan(
+        Decision(Category.STAGED, None, None, "MDT review"),
+        reasons,
+        ("R2", "R3", *rules),
+        course=CourseChanges(pet_ct=pet),
+    )
 
 
 def plan_supportive(case: Case) -> Plan:
     return Plan(Decision(Category.POOR_PERFORMANCE, Intent.SUPPORTIVE, None, "best supportive care"))
 
 
+def last_doses(case: Case, end: float) -> CourseChanges:
+    """The clock of the regimen just given, its last dose at `end` (R12, R13b, R24)."""
+    regimen = case.course.regimen
+    changes = CourseChanges()
+    if regimen is None:
+        return changes
+    if regimen.oxaliplatin:
+        changes["oxaliplatin_last_month"] = end
+    if regimen.anti_egfr:
+        changes["anti_egfr_last_month"] = end
+    if regimen.bevacizumab:
+        changes["bevacizumab_last_month"] = end
+    return changes
+
+
 def plan_block_done(case: Case) -> Plan:
     course = case.course
     given = course.systemic_months + (course.block_months if course.regimen is not None else 0.0)
-    what = course.regimen.name if course.regimen else "local therapy"
+    what = course.regimen.name if course.regimen else "therapy"
     return Plan(
         Decision(Category.RESTAGING, course.intent, None, "CT/MRI restaging (RECIST 1.1)"),
         reasons=(f"after {num(course.block_months)} months of {what}",),
-        course=CourseChanges(systemic_months=given),
+        rules=own_rules(case),
+        course=CourseChanges(systemic_months=given, **last_doses(case, course.month + course.block_months)),
     )
+
+
+def plan_local_block_done(case: Case) -> Plan:
+    """After liver-directed therapy (ablation, TACE/TAE or TARE), with any systemic therapy alongside."""
+    plan = plan_block_done(case)
+    course = case.course
+    months = num(course.block_months)
+    if course.intent == Intent.ABLATIVE:
+        why = f"restaging {months} months after ablation"
+        rules: tuple[str, ...] = ("R23", "D-ABLATION-FOLLOWUP")
+    else:
+        alongside = f" with {course.regimen.name}" if course.regimen else ""
+        why = f"after {months} months of liver-directed therapy{alongside}"
+        rules = own_rules(case)
+    return Plan(plan.decision, (why,), rules, course=plan.course)
 
 
 def plan_urgent_mdt(case: Case) -> Plan:
+    """R29: the MDT sits as an urgent review; the response just read goes with the patient."""
     return Plan(
         Decision(Category.URGENT_REVIEW, case.course.intent, None, "urgent MDT review for palliative interventions"),
+        course=CourseChanges(urgent_review=True),
     )
+
+
+def noting_symptoms(plan: Callable[[Case], Plan]) -> Callable[[Case], Plan]:
+    """D-SYMPTOMS-OTHER: where a primary's sources give symptoms no road, its reassessment steps say
+    so when the patient has them (the response decides; symptoms are controlled alongside)."""
+
+    def noted(case: Case) -> Plan:
+        out = plan(case)
+        if not case.patient.symptoms:
+            return out
+        what = ", ".join(s.replace("_", " ") for s in case.patient.symptoms)
+        note = f"{what}: symptom control alongside; the response decides the road"
+        return Plan(
+            out.decision,
+            (*out.reasons, note),
+            (*out.rules, "D-SYMPTOMS-OTHER"),
+            out.warnings,
+            out.course,
+            out.patient,
+        )
+
+    noted.__doc__ = plan.__doc__
+    return noted
 
 
 def plan_continue_palliative(case: Case) -> Plan:
@@ -114,7 +184,7 @@ def plan_continue_palliative(case: Case) -> Plan:
     return Plan(
         Decision(Category.DISEASE_CONTROL, Intent.PALLIATIVE, name, None),
         reasons=(f"continue {name} while it controls the disease",),
-        rules=tuple(r for r in rules if r != "R16"),
+        rules=(*(r for r in rules if r != "R16"), *own_rules(case)),
         course=CourseChanges(intent=Intent.PALLIATIVE, block_months=months),
     )
 
@@ -136,18 +206,18 @@ def liver_operation(
     )
     if small:
         return (
-            f"{base}, with simultaneous resection of the {p.site} primary",
+            f"{base}, with simultaneous resection of {primary_words(p.site)}",
             ("small, accessible metastases with good performance status: one operation for primary and liver",),
-            ("R26", "D-SIMULTANEOUS"),
+            ("R26", "D-SEQUENCING", "D-SIMULTANEOUS"),
             CourseChanges(),
             {"primary": {"resected": True}},
         )
     profile = profile_of(p.site)
     why = "metastases too extensive for a simultaneous operation: liver first, then the primary"
-    rules: tuple[str, ...] = ("R26",)
+    rules: tuple[str, ...] = ("D-SEQUENCING",)
     if profile is not None and profile.liver_first is not None:
         why, rules = profile.liver_first(case)
-    return f"{base} (liver first; the {p.site} primary follows)", (why,), rules, CourseChanges(), {}
+    return f"{base} (liver first; {primary_words(p.site)} follows)", (why,), rules, CourseChanges(), {}
 
 
 def surgery_plan(
@@ -158,21 +228,28 @@ def surgery_plan(
     rules: tuple[str, ...] = (),
     warnings: tuple[str, ...] = (),
     course: CourseChanges | None = None,
+    intent: Intent = Intent.CURATIVE,
 ) -> Plan:
-    """A liver operation: the procedure (sequenced with a primary in place), and R24 for bevacizumab."""
+    """A liver operation: the procedure (sequenced with a primary in place), PET-CT before the first
+    curative operation (R3), and R24 for bevacizumab."""
     procedure, why, seq_rules, seq_course, seq_patient = liver_operation(case, base)
     regimen = case.course.regimen
     extra: tuple[str, ...] = ()
     extra_rules: tuple[str, ...] = ()
+    changes = CourseChanges(**{**seq_course, **(course or {})})
+    if intent == Intent.CURATIVE and not case.course.pet_ct:
+        extra += ("PET-CT before curative surgery excludes extrahepatic disease",)
+        extra_rules += ("R3",)
+        changes["pet_ct"] = True
     if regimen is not None and regimen.bevacizumab and case.course.systemic_months > 0:
-        extra = ("bevacizumab stopped at least 6 weeks before surgery",)
-        extra_rules = ("R24",)
+        extra += ("bevacizumab stopped at least 6 weeks before surgery",)
+        extra_rules += ("R24",)
     return Plan(
-        Decision(category, Intent.CURATIVE, regimen.name if regimen else None, procedure),
+        Decision(category, intent, regimen.name if regimen else None, procedure),
         reasons=reasons + why + extra,
         rules=rules + seq_rules + extra_rules,
         warnings=warnings,
-        course=CourseChanges(**{**seq_course, **(course or {})}),
+        course=changes,
         patient=seq_patient,
     )
 
@@ -186,9 +263,9 @@ def plan_r2(case: Case) -> Plan:
 
 def plan_primary_after_liver(case: Case) -> Plan:
     p = case.patient.primary
-    procedure = f"resection of the {p.site} primary (liver first)"
+    procedure = f"resection of {primary_words(p.site)} (liver first)"
     reasons: tuple[str, ...] = ("the liver metastases are out; the primary comes next",)
-    rules: tuple[str, ...] = ("R26",)
+    rules: tuple[str, ...] = ("D-SEQUENCING",)
     profile = profile_of(p.site)
     if profile is not None and profile.primary_after_liver is not None:
         procedure, more, rules = profile.primary_after_liver(case)
@@ -199,6 +276,24 @@ def plan_primary_after_liver(case: Case) -> Plan:
         rules=rules,
         patient={"primary": {"resected": True, "symptomatic": False}},
     )
+
+
+def primary_to_resection(case: Case) -> tuple[float, tuple[str, ...]]:
+    """Liver surgery to the primary's resection: recovery, and the primary's own preparation."""
+    profile = profile_of(case.patient.primary.site)
+    if profile is not None and profile.primary_after_liver is not None:
+        _, _, rules = profile.primary_after_liver(case)
+        if "D-PELVIC-RT" in rules:  # pelvic radiotherapy over 5 weeks, the resection 6 weeks after it
+            return (RECOVERY + PELVIC_RT + PELVIC_RT_TO_SURGERY, ("D-CLOCK", "D-PELVIC-RT-CLOCK"))
+    return (RECOVERY, ("D-CLOCK",))
+
+
+def continuing(case: Case) -> tuple[str, ...]:
+    """R39: therapy that goes on through follow-up, named at every visit."""
+    regimen = case.course.regimen
+    if regimen is None or not regimen.continued:
+        return ()
+    return (f"at every visit: {regimen.name} goes on",)
 
 
 def plan_postoperative(case: Case) -> Plan:
@@ -245,27 +340,46 @@ def surveillance_procedure(case: Case) -> str:
     return f"CT and {marker} surveillance" if marker else "CT surveillance"
 
 
-def plan_surveillance(case: Case) -> Plan:
-    reasons: tuple[str, ...] = (surveillance_text(case),)
-    if case.course.margin == "R1":
-        reasons += ("R1 margin, no postoperative therapy left to give",)
+def _follow_up_figures(case: Case) -> tuple[str, ...]:
+    profile = profile_of(case.patient.primary.site)
+    if profile is None or profile.follow_up_figures is None:
+        return ()
+    return profile.follow_up_figures(case)
+
+
+def _surveillance(case: Case, *more: str) -> Plan:
+    carried_on = continuing(case)
+    regimen = case.course.regimen
     return Plan(
-        Decision(Category.SURVEILLANCE, Intent.CURATIVE, None, surveillance_procedure(case)),
-        reasons=reasons,
-        rules=("R30", "D-SURVEILLANCE"),
+        Decision(
+            Category.SURVEILLANCE,
+            Intent.CURATIVE,
+            regimen.name if carried_on and regimen else None,
+            surveillance_procedure(case),
+        ),
+        reasons=(surveillance_text(case), *more, *carried_on, *_follow_up_figures(case)),
+        rules=(
+            "R30",
+            "D-SURVEILLANCE",
+            *(("R39",) if carried_on else ()),
+            *(("R44",) if _follow_up_figures(case) else ()),
+        ),
     )
+
+
+def plan_surveillance(case: Case) -> Plan:
+    r1 = ("R1 margin, no postoperative therapy left to give",) if case.course.margin == "R1" else ()
+    return _surveillance(case, *r1)
 
 
 def plan_adjuvant_done(case: Case) -> Plan:
     course = case.course
-    changes = CourseChanges()
-    if course.regimen is not None and course.regimen.oxaliplatin:
-        changes["oxaliplatin_end_month"] = course.month + course.adjuvant_months
+    plan = _surveillance(case)
     return Plan(
-        Decision(Category.SURVEILLANCE, Intent.CURATIVE, None, surveillance_procedure(case)),
-        reasons=(surveillance_text(case),),
-        rules=("D-SURVEILLANCE",),
-        course=changes,
+        plan.decision,
+        plan.reasons,
+        tuple(r for r in plan.rules if r != "R30"),
+        course=last_doses(case, course.month + course.adjuvant_months),
     )
 
 
@@ -273,26 +387,48 @@ def plan_recurrence(case: Case) -> Plan:
     where = case.course.recurrence or ""
     patient: dict[str, Any] = {}
     rules: tuple[str, ...] = ()
-    reasons = [f"{where.replace('_', '-')} recurrence: up to 60% recur, 90% of them within 2 years"]
+    figures = _follow_up_figures(case)
+    reasons = list(figures)
+    if figures:
+        rules = ("R44",)
     if where == "extrahepatic" and case.patient.extrahepatic == "none":
         patient["extrahepatic"] = "unresectable"
-        rules = ("D-RECURRENCE-EHD",)
+        rules += ("D-RECURRENCE-EHD",)
         reasons.append("extrahepatic recurrence of unstated resectability: taken as unresectable")
     return Plan(
         Decision(Category.RECURRENCE, None, None, "restaging"), reasons=tuple(reasons), rules=rules, patient=patient
     )
 
 
-def plan_restaged(case: Case) -> Plan:
+def failure_intervals(case: Case, event: str, at: float) -> tuple[dict[str, Any], list[str], tuple[str, ...]]:
+    """R12, R13b: months from the last oxaliplatin and anti-EGFR doses given on the pathway to this
+    recurrence or progression; the most recent interval governs, whatever the history said."""
     course = case.course
     patient: dict[str, Any] = {}
-    reasons = ["back to the MDT: re-resection of liver-only recurrence improves survival"]
+    reasons: list[str] = []
     rules: tuple[str, ...] = ()
-    if course.oxaliplatin_end_month is not None and case.patient.oxaliplatin_failure_months is None:
-        months = round(course.month - course.oxaliplatin_end_month, 1)
-        patient["oxaliplatin_failure_months"] = months
-        reasons.append(f"recurrence {num(months)} months after adjuvant oxaliplatin")
-        rules = ("R12",)
+    for last, field, drug, rule in (
+        (course.oxaliplatin_last_month, "oxaliplatin_failure_months", "oxaliplatin", "R12"),
+        (course.anti_egfr_last_month, "anti_egfr_failure_months", "an anti-EGFR antibody", "R13b"),
+    ):
+        if last is None:
+            continue
+        months = round(at - last, 1)
+        patient[field] = months
+        when = f"on {drug}" if months == 0 else f"{num(months)} months after the last dose of {drug}"
+        reasons.append(f"{event} {when}")
+        rules += (rule,)
+    return patient, reasons, rules
+
+
+def plan_restaged(case: Case) -> Plan:
+    course = case.course
+    patient, intervals, rules = failure_intervals(case, "recurrence", course.month)  # when it was found
+    first = "back to the MDT, which applies the pathway again"
+    liver = case.patient.liver
+    if course.recurrence == "liver_only" and liver.r0_achievable and liver.lesions <= g.MAX_RESECTABLE_LESIONS:
+        first = "back to the MDT: re-resection of a resectable liver-only recurrence improves survival"
+    reasons = [first, *intervals]
     return Plan(
         Decision(Category.RECURRENCE, None, None, "MDT review"),
         reasons=tuple(reasons),
@@ -307,12 +443,24 @@ def plan_restaged(case: Case) -> Plan:
             margin=None,
             response=None,
             recurrence=None,
+            failed_line=course.regimen,
         ),
     )
 
 
 def plan_disease_free(case: Case) -> Plan:
     return Plan(Decision(Category.DISEASE_FREE, Intent.CURATIVE, None, "discharge from surveillance"))
+
+
+def plan_maintenance(case: Case) -> Plan:
+    regimen = regimen_name(case)
+    return Plan(
+        Decision(Category.MAINTENANCE, Intent.MAINTENANCE, regimen, "follow-up on continuing therapy"),
+        reasons=(
+            f"no evidence of disease after 5 years on {regimen}: maintenance, not disease-free (the therapy is not over)",
+        ),
+        rules=("R39",),
+    )
 
 
 def plan_liver_after_primary(case: Case) -> Plan:
@@ -374,9 +522,9 @@ EVERY_PATHWAY: tuple[Road, ...] = (
         source="locoregional",
         dest="reassessment",
         rank=FIRST,
-        rules=("R16", "R28"),
+        rules=("R28",),
         label="after 2-3 months",
-        plan=plan_block_done,
+        plan=plan_local_block_done,
     ),
     Road(
         name="urgent_review_performance",
@@ -404,10 +552,10 @@ EVERY_PATHWAY: tuple[Road, ...] = (
         dest="primary_resection",
         rank=OWN + 20,
         guards=(g.primary_in_place,),
-        rules=("R26",),
+        rules=("R26", "D-SEQUENCING"),
         label="primary still in place",
         plan=plan_primary_after_liver,
-        lead=const(RECOVERY, "D-CLOCK"),
+        lead=primary_to_resection,
     ),
     Road(
         name="surveillance_after_surgery",
@@ -426,7 +574,7 @@ EVERY_PATHWAY: tuple[Road, ...] = (
         dest="mdt_review",
         rank=FIRST,
         guards=(g.liver_untreated,),
-        rules=("R25",),
+        rules=("R1", "R25"),
         label="liver not yet treated",
         plan=plan_liver_after_primary,
     ),
@@ -455,7 +603,7 @@ EVERY_PATHWAY: tuple[Road, ...] = (
         dest="recurrence",
         rank=FIRST,
         guards=(g.recurrence_found,),
-        rules=("R31",),
+        rules=("R31", "D-RECURRENCE-OTHER"),
         label="recurrence",
         plan=plan_recurrence,
     ),
@@ -474,7 +622,7 @@ EVERY_PATHWAY: tuple[Road, ...] = (
         source="recurrence",
         dest="mdt_review",
         rank=FIRST,
-        rules=("R31",),
+        rules=("R1", "R31", "D-RECURRENCE-OTHER"),
         label="restaged",
         plan=plan_restaged,
     ),
@@ -517,6 +665,18 @@ ADJUVANT_AFTER_LIVER_FIRST = Road(
     plan=plan_postoperative,
 )
 POSTOPERATIVE = (POSTOPERATIVE_THERAPY, ADJUVANT_AFTER_LIVER_FIRST)
+
+# R39: five years without recurrence on a continuing therapy (GIST TKI, HR+ or HER2+ breast, NET SSA).
+FIVE_YEARS_ON_MAINTENANCE = Road(
+    name="five_years_on_maintenance",
+    source="surveillance",
+    dest="maintenance",
+    rank=FIRST + 5,
+    guards=(g.no_recurrence, g.continuing_therapy),
+    rules=("R39", "D-SURVEILLANCE"),
+    label="none at 5 years, therapy continues",
+    plan=plan_maintenance,
+)
 
 # A palliative (or ablative) course that is not progressing continues (R16, D-PALLIATIVE-REGIMEN).
 CONTINUE_PALLIATIVE_LINE = Road(

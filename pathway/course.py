@@ -26,6 +26,7 @@ class Intent(StrEnum):
     PRIMARY_FIRST = "primary-first"  # R25
     SYSTEMIC_FIRST = "systemic-first"  # R33
     NEOADJUVANT = "neoadjuvant"  # R35: a TKI before resection
+    MAINTENANCE = "maintenance"  # R39: no evidence of disease on continuing therapy
 
 
 class TwoStage(StrEnum):
@@ -76,6 +77,8 @@ class Regimen:
     oxaliplatin: bool = False
     bevacizumab: bool = False
     kind: RegimenKind = RegimenKind.CHEMOTHERAPY
+    anti_egfr: bool = False  # cetuximab or panitumumab (R13b)
+    continued: bool = False  # R39: continued, not completed (a TKI, endocrine or HER2-targeted therapy, an SSA)
 
 
 # What a finding may observe, beyond patient updates (the states that read each say so).
@@ -146,6 +149,7 @@ class Course:
     """The treatment so far: the clock, the intent and regimen, and what the findings said."""
 
     month: float = 0.0  # when the current state was entered (months from referral)
+    now: float = 0.0  # when the decision out of the current state is taken (the state's dwell later)
     intent: Intent | None = None
     regimen: Regimen | None = None
     block_months: float = 0.0  # length of the current systemic or local block
@@ -158,9 +162,17 @@ class Course:
     two_stage: TwoStage = TwoStage.NONE
     liver_treated: bool = False  # this episode's liver disease removed (surgery) or ablated
     last_curative_month: float | None = None
-    oxaliplatin_end_month: float | None = None
     liver_directed: bool = False  # R32: TACE/TAE already given
     progressing_lesions: int | None = None
+    # The clock of past treatment, kept across recurrences (R12, R13b, R24).
+    oxaliplatin_last_month: float | None = None  # last dose of an oxaliplatin-containing regimen
+    anti_egfr_last_month: float | None = None  # last dose of an anti-EGFR antibody
+    bevacizumab_last_month: float | None = None  # last dose of bevacizumab
+    last_operation_month: float | None = None  # the last liver or primary operation
+    failed_line: Regimen | None = None  # the line the disease recurred on (set at restaging)
+    urgent_review: bool = False  # the MDT sits as an urgent review (R29)
+    pet_ct: bool = False  # R3: PET-CT done (multifocal disease at staging, or before curative surgery)
+    steps_without_progress: int = 0  # D-STEP-LIMIT
 
 
 class CourseChanges(TypedDict, total=False):
@@ -177,8 +189,14 @@ class CourseChanges(TypedDict, total=False):
     two_stage: TwoStage
     liver_treated: bool
     last_curative_month: float | None
-    oxaliplatin_end_month: float | None
     liver_directed: bool
+    oxaliplatin_last_month: float | None
+    anti_egfr_last_month: float | None
+    bevacizumab_last_month: float | None
+    last_operation_month: float | None
+    failed_line: Regimen | None
+    urgent_review: bool
+    pet_ct: bool
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ PATHWAYS: dict[str, Pathway] = {t.profile.name: build(t, common.EVERY_PATHWAY) f
 # A primary not yet named (R2) has only the shared roads of referral and staging: staging waits for
 # the finding that names it, and the patient then takes that primary's pathway.
 ENTRY = Pathway(
-    profile.Profile(name="unknown", title="Primary not yet known", noun="unknown", sites=("unknown",)),
+    profile.Profile(name="unknown", title="Primary not yet known", noun="unknown", sites=("unknown",), rule_scope=None),
     tuple(r for r in common.EVERY_PATHWAY if r.source in ("referral", "staging")),
     frozenset({"referral", "staging"}),
     {r.source: (r,) for r in common.EVERY_PATHWAY if r.source in ("referral", "staging")},

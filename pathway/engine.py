@@ -29,7 +29,7 @@ from .guards import Guard, Verdict
 from .rules import RULES, ordered
 from .sources import SOURCES
 from .tables import Pathway
-from .vocabulary import DefinitionError, Plan, Road
+from .vocabulary import BEVACIZUMAB_RESUME, BEVACIZUMAB_WASHOUT, DefinitionError, Phase, Plan, Road
 
 # transitions logs every event at DEBUG/INFO; a replay is narrated, not logged.
 logging.getLogger("transitions").setLevel(logging.WARNING)
@@ -68,6 +68,18 @@ class TimelineSource:
 
     def leftover(self) -> list[Finding]:
         return self.findings[self.cursor :]
+
+
+def cited(rule_ids: list[str], scope: str | None) -> list[str]:
+    """The rules a step of a pathway with this rule scope cites, in order (R43)."""
+    return ordered([rid for rid in rule_ids if scope is None or RULES[rid].cited_for(scope)])
+
+
+def cited_sources(rule_ids: list[str], scope: str | None) -> list[str]:
+    """The sources of these rules, by title; a colorectal-only source only for a colorectal step (R43)."""
+    keys = sorted({k for rid in rule_ids for k in RULES[rid].sources})
+    keys = [k for k in keys if scope is None or SOURCES[k].scope in (None, scope)]
+    return [f"{SOURCES[k].title} ({k})" for k in keys]
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -133,6 +145,12 @@ class Step:
     finding: Finding | None
     case: Case  # the case on arrival: branch from here
     clock_rules: tuple[str, ...]
+    earlier: tuple[Finding, ...] = ()  # findings read at this step before `finding` (staging reads until complete)
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """Every finding read at this step, in order."""
+        return (*self.earlier, self.finding) if self.finding is not None else ()
 
     @property
     def chosen(self) -> RoadVerdict:
@@ -143,17 +161,21 @@ class Step:
         return list(dict.fromkeys([*self.chosen.passed_reasons, *self.plan.reasons]))
 
     @property
+    def scope(self) -> str | None:
+        """The rule scope of the patient's pathway: what its steps may cite (R43)."""
+        return pathway_of(self.case).profile.rule_scope
+
+    @property
     def rules(self) -> list[str]:
         ids: list[str] = [*self.road.rules, *self.plan.rules, *self.clock_rules]
         for gd, v in self.chosen.verdicts:
             if v.passed:
                 ids.extend(gd.rules)
-        return ordered(ids)
+        return cited(ids, self.scope)
 
     @property
     def sources(self) -> list[str]:
-        keys = sorted({k for rid in self.rules for k in RULES[rid].sources})
-        return [f"{SOURCES[k].title} ({k})" for k in keys]
+        return cited_sources(self.rules, self.scope)
 
     @property
     def derived(self) -> list[str]:
@@ -165,9 +187,9 @@ class Step:
         out: list[Blocked] = []
         taken_at = next(i for i, o in enumerate(self.options) if o.road is self.road)
         for i, option in enumerate(self.options):
-            if option.road is self.road:
+            if option.road is self.road or any(gd.context and not v.passed for gd, v in option.verdicts):
                 continue
-            rules = tuple(ordered([*option.road.rules, *option.failed_rules]))
+            rules = tuple(cited([*option.road.rules, *option.failed_rules], self.scope))
             if option.open:
                 outranked = self.road.name if i > taken_at else None
                 out.append(Blocked(option.road.dest, option.road.name, (), rules, outranked, option.road.alternative))
@@ -316,13 +338,24 @@ def evaluate(state: str, case: Case) -> tuple[RoadVerdict, ...]:
 
 
 def read_finding(case: Case, finding: Finding, state: str) -> Case:
-    """The case after `finding` (validated first, whatever its source)."""
+    """The case after `finding` (validated first, whatever its source). A finding updates only the
+    fields it names; a fact it implies is inferred (one lesion is never bilobar)."""
     validate(finding, state, case)
     if finding.patient:
         case = case.with_patient(finding.patient)
+        liver = case.patient.liver
+        if liver.lesions == 1 and liver.bilobar:
+            case = case.with_patient({"liver": {"bilobar": False}})
     changes: dict[str, Any] = {"finding_read": True, **finding.observed()}
     changes["progressing_lesions"] = finding.progressing_lesions
     return case.with_course(**changes)
+
+
+STEP_LIMIT = 25  # D-STEP-LIMIT: steps without a finding read, a new line of therapy or an operation
+
+
+class Stalled(Parted):
+    """The pathway went round without progress: a defect of the definition, reported, never a hang."""
 
 
 def run(start: Case, source: FindingSource, scenario: str = "", state: str = "referral") -> Trajectory:
@@ -367,6 +400,7 @@ def _advance(model: PatientModel, trajectory: Trajectory, source: FindingSource)
     here = d.STATES[model.state]
     case = model.case
     finding: Finding | None = None
+    earlier: list[Finding] = []
     reading = here.reading
     while reading is not None and reading.waits(case):
         try:
@@ -375,8 +409,10 @@ def _advance(model: PatientModel, trajectory: Trajectory, source: FindingSource)
             raise Parted(_parted_problem(parted, trajectory), trajectory) from None
         if got is None:
             trajectory.ended = "awaiting-finding"
-            trajectory.awaiting = f"{here.name}: {reading.words}"
+            trajectory.awaiting = reading.words
             return False
+        if finding is not None:
+            earlier.append(finding)
         finding = got
         case = read_finding(case, got, here.name)
         if not reading.again:
@@ -388,6 +424,7 @@ def _advance(model: PatientModel, trajectory: Trajectory, source: FindingSource)
         raise DefinitionError(f"{pathway.name} pathway: no road out of {here.name} is open (a dead end)")
     dwell, dwell_rules = here.dwell(case)
     departure = finding.month if finding is not None and finding.month is not None else case.course.month + dwell
+    case = case.with_course(now=departure)
     lead, lead_rules = winner.road.lead(case)
     model.case = case
     model.open = frozenset(o.road.name for o in options if o.open)
@@ -396,20 +433,63 @@ def _advance(model: PatientModel, trajectory: Trajectory, source: FindingSource)
     road, plan = model.arrived
     if road is not winner.road or model.state != road.dest:
         raise DefinitionError(f"transitions took {road.name}, the definition expected {winner.road.name}")
-    month = round(departure + lead, 2)
+    month, r24 = _bevacizumab_clock(case, plan, road, departure + lead)
     patient = case.patient.updated(plan.patient) if plan.patient else case.patient
-    changes: dict[str, Any] = {**plan.course, "month": month, "finding_read": False}
+    dest = d.STATES[road.dest]
+    new_line = "regimen" in plan.course and plan.course["regimen"] != case.course.regimen
+    progress = finding is not None or new_line or dest.operation
+    stuck = 0 if progress else case.course.steps_without_progress + 1
+    changes: dict[str, Any] = {**plan.course, "month": month, "finding_read": False, "steps_without_progress": stuck}
     arrived = Case(patient, replace(case.course, **changes))
     on_arrival = d.STATES[road.dest].on_arrival(arrived)
     if on_arrival:
         arrived = Case(patient, replace(arrived.course, **on_arrival))
     model.case = arrived
     model.arrived = None
-    clock = tuple(dwell_rules if finding is None or finding.month is None else ()) + tuple(lead_rules)
+    clock = tuple(dwell_rules if finding is None or finding.month is None else ()) + tuple(lead_rules) + r24
     trajectory.steps.append(
-        Step(len(trajectory.steps) + 1, month, road.dest, here.name, road, plan, options, finding, arrived, clock)
+        Step(
+            len(trajectory.steps) + 1,
+            month,
+            road.dest,
+            here.name,
+            road,
+            plan,
+            options,
+            finding,
+            arrived,
+            clock,
+            tuple(earlier),
+        )
     )
+    if stuck > STEP_LIMIT:
+        loop = " > ".join(s.state for s in trajectory.steps[-STEP_LIMIT:])
+        raise Stalled(
+            Problem(
+                "(pathway)",
+                f"{STEP_LIMIT} steps without a finding read, a new line of therapy or an operation (D-STEP-LIMIT)",
+                loop,
+                "progress or an end",
+            ),
+            trajectory,
+        )
     return True
+
+
+def _bevacizumab_clock(case: Case, plan: Plan, road: Road, month: float) -> tuple[float, tuple[str, ...]]:
+    """R24, for every operation: bevacizumab resumes no earlier than 6 weeks after it, and no
+    operation comes within 6 weeks of the last dose."""
+    course = case.course
+    regimen = plan.course.get("regimen", course.regimen)
+    dest = d.STATES[road.dest]
+    earliest = month
+    resumes = dest.phase == Phase.SYSTEMIC and regimen is not None and regimen.bevacizumab
+    if resumes and course.last_operation_month is not None:
+        earliest = max(earliest, course.last_operation_month + BEVACIZUMAB_RESUME)
+    if dest.operation and course.bevacizumab_last_month is not None:
+        earliest = max(earliest, course.bevacizumab_last_month + BEVACIZUMAB_WASHOUT)
+    earliest = round(earliest, 2)
+    return (earliest, ("R24",)) if earliest > round(month, 2) else (round(month, 2), ())
 
 
 def _parted_problem(parted: TimelineParted, trajectory: Trajectory) -> Problem:

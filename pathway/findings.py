@@ -67,6 +67,9 @@ def declared_problems(entry: Mapping[str, Any]) -> list[FactProblem]:
         wanted = " or ".join(reading.names_one_of)
         out.append((first, f"a finding at {at} names {wanted} ({reading.words})", "neither", wanted))
     out += reading.check(entry)
+    liver = entry.get("liver")
+    if isinstance(liver, Mapping) and liver.get("lesions") == 1 and liver.get("bilobar") is True:
+        out.append(("liver.bilobar", "a single metastasis cannot be bilobar", "true", "false with 1 lesion"))
     primary = entry.get("primary")
     if isinstance(primary, Mapping):
         out += primary_problems(primary)

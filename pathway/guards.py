@@ -57,6 +57,7 @@ class Guard:
     rules: tuple[str, ...]
     test: Callable[[Case], Verdict]
     reads: Reads = field(default_factory=dict)
+    context: bool = False  # about the occasion, not the patient: a road it blocks is not narrated as not taken
 
     def __call__(self, case: Case) -> Verdict:
         return self.test(case)
@@ -87,11 +88,18 @@ def num(x: float) -> str:
     return f"{x:g}"
 
 
-def guard(name: str, label: str, *rules: str, reads: Reads) -> Callable[[Callable[[Case], Verdict]], Guard]:
+def mets(n: int) -> str:
+    """'1 metastasis', '3 metastases'."""
+    return f"{n} metastas{'is' if n == 1 else 'es'}"
+
+
+def guard(
+    name: str, label: str, *rules: str, reads: Reads, context: bool = False
+) -> Callable[[Callable[[Case], Verdict]], Guard]:
     """Declare and register a guard: `@guard("ecog_2", "ECOG 2", "D-ECOG", reads={...})`."""
 
     def wrap(fn: Callable[[Case], Verdict]) -> Guard:
-        return register(Guard(name, label, tuple(rules), fn, reads))
+        return register(Guard(name, label, tuple(rules), fn, reads, context))
 
     return wrap
 
@@ -130,15 +138,13 @@ def ecog_0_1(c: Case) -> Verdict:
 @guard("ecog_2", "ECOG 2", "D-ECOG", reads={ECOG: (1, 2, 3)})
 def ecog_2(c: Case) -> Verdict:
     e = c.patient.ecog
-    return verdict(
-        e == 2, f"ECOG {e}" + (" is 2: fit for systemic therapy, not for surgery" if e == 2 else " is not 2")
-    )
+    return verdict(e == 2, "ECOG 2: fit for systemic therapy, not for major surgery" if e == 2 else f"ECOG {e}, not 2")
 
 
 @guard("ecog_3_4", "ECOG 3-4", "D-ECOG", reads={ECOG: (2, 3)})
 def ecog_3_4(c: Case) -> Verdict:
     e = c.patient.ecog
-    return verdict(e >= 3, f"ECOG {e} is 3 or more" if e >= 3 else f"ECOG {e} is below 3")
+    return verdict(e >= 3, f"ECOG {e}: too unwell for anticancer therapy" if e >= 3 else f"ECOG {e}, below 3")
 
 
 @guard(
@@ -150,13 +156,30 @@ def ecog_3_4(c: Case) -> Verdict:
 def fit_and_willing(c: Case) -> Verdict:
     p = c.patient
     if not p.fit_for_surgery:
-        return verdict(False, "not fit for major surgery (comorbidities)")
+        return verdict(False, "comorbidities rule out major surgery")
     if p.refuses_surgery:
         return verdict(False, "the patient refuses surgery")
-    return verdict(True, "fit for major surgery and accepts it")
+    return verdict(True, "no comorbidity against major surgery, and the patient accepts it")
 
 
 unfit_or_refuses = negation(fit_and_willing, "unfit_or_refuses", "unfit for or refuses surgery", "R23")
+
+
+@guard(
+    "unfit_for_major_surgery",
+    "ECOG 2, unfit or refusing surgery",
+    "R23",
+    "R38",
+    reads={ECOG: (1, 2, 3), "patient.fit_for_surgery": EVERY, "patient.refuses_surgery": EVERY},
+)
+def unfit_for_major_surgery(c: Case) -> Verdict:
+    """R38: ECOG 2 counts as unfit for major surgery, like comorbidities or a refusal (R23)."""
+    p = c.patient
+    if p.ecog == 2:
+        return verdict(True, "ECOG 2: unfit for major surgery")
+    v = unfit_or_refuses(c)
+    fit = f"ECOG {p.ecog}, no comorbidity against major surgery, and the patient accepts it"
+    return v if v.passed else verdict(False, fit)
 
 
 # --- the primary ---------------------------------------------------------------------------
@@ -169,7 +192,7 @@ def primary_known(c: Case) -> Verdict:
     site = c.patient.primary.site
     if site == "unknown":
         return verdict(False, "the primary site is still unknown: staging cannot complete")
-    return verdict(True, f"primary site known: {site}")
+    return verdict(True, f"primary site known: {noun(site)}")
 
 
 @guard("biomarkers_known", "biomarkers known", "R3", reads={SITE: EVERY, "patient.biomarkers": EVERY})
@@ -226,7 +249,7 @@ def r0_achievable(c: Case) -> Verdict:
 def at_most_10_lesions(c: Case) -> Verdict:
     n = c.patient.liver.lesions
     ok = n <= MAX_RESECTABLE_LESIONS
-    return verdict(ok, f"{n} metastases, at most 10" if ok else f"{n} metastases exceed 10")
+    return verdict(ok, f"{mets(n)}, at most 10" if ok else f"{n} metastases exceed 10")
 
 
 @guard("flr_at_least_30", "FLR >= 30%", "R4", "R6", reads={FLR: (29.9, 30)})
@@ -275,13 +298,13 @@ def initially_unresectable(c: Case) -> Verdict:
         found.append("R0 resection not achievable")
     if found:
         return Verdict(True, tuple(found))
-    return verdict(False, "R0 achievable with <= 10 metastases and FLR >= 30%: resectable")
+    return verdict(False, "R0 achievable, at most 10 metastases, FLR at least 30%: the liver disease is resectable")
 
 
 @guard("single_lesion", "single metastasis", "R8", reads={LESIONS: (1, 2)})
 def single_lesion(c: Case) -> Verdict:
     n = c.patient.liver.lesions
-    return verdict(n == 1, "a single metastasis" if n == 1 else f"{n} metastases, not a single one")
+    return verdict(n == 1, "a single metastasis" if n == 1 else f"{mets(n)}, not a single one")
 
 
 @guard("largest_below_2cm", "< 2 cm", "R8", reads={LARGEST: (1.9, 2.0)})
@@ -367,7 +390,7 @@ def rfa_eligible_extent(c: Case) -> Verdict:
         problems.append(f"largest {num(lv.largest_cm)} cm exceeds 4 cm")
     if problems:
         return Verdict(False, tuple(problems))
-    return verdict(True, f"{lv.lesions} metastases, largest {num(lv.largest_cm)} cm: within ablation limits")
+    return verdict(True, f"{mets(lv.lesions)}, largest {num(lv.largest_cm)} cm: within ablation limits")
 
 
 @guard(
@@ -412,19 +435,36 @@ def response_is(*responses: Response, rules: tuple[str, ...], name: str | None =
 
     def test(c: Case) -> Verdict:
         r = c.course.response
+        if r is None:
+            return verdict(False, "no response reported")
         return verdict(r in responses, f"response: {r}" + ("" if r in responses else f" (not {wanted})"))
 
     return register(Guard(name or f"response_{'_or_'.join(responses)}", wanted, rules, test, reads={RESPONSE: EVERY}))
 
 
-@guard("no_progression", "no progression", "R4", reads={RESPONSE: EVERY, "course.regimen": EVERY})
+@guard(
+    "no_progression",
+    "no progression",
+    "R4",
+    reads={RESPONSE: EVERY, "course.regimen": EVERY, "course.two_stage": EVERY},
+)
 def no_progression(c: Case) -> Verdict:
     r = c.course.response
     if r == Response.PROGRESSION:
+        if c.course.two_stage == TwoStage.STAGE_1_DONE:
+            return verdict(False, "disease progressed between the stages")
         regimen = c.course.regimen
         on = " on chemotherapy" if regimen is not None and regimen.kind == "chemotherapy" else ""
         return verdict(False, f"disease progressed{on}")
-    return verdict(True, "no progression" + (f" (response: {r})" if r else ""))
+    return verdict(True, f"no progression (response: {r})" if r else "no progression reported")
+
+
+@guard("not_mixed", "not a mixed response", "R37", reads={RESPONSE: EVERY})
+def not_mixed(c: Case) -> Verdict:
+    """R37: a mixed response is never 'resectable now': the growing lesions show resistant disease."""
+    if c.course.response == Response.MIXED:
+        return verdict(False, "mixed response: some lesions grow, showing resistant disease")
+    return verdict(True, "not a mixed response")
 
 
 SYMPTOMS = "patient.symptoms"
@@ -446,22 +486,15 @@ def local_symptoms(c: Case) -> Verdict:
     return verdict(False, "no biliary obstruction or intractable pain")
 
 
-def intent_is(*intents: Intent) -> Guard:
+def intent_is(*intents: Intent, rules: tuple[str, ...] = ()) -> Guard:
     wanted = " or ".join(intents)
 
     def test(c: Case) -> Verdict:
         i = c.course.intent
         return verdict(i in intents, f"treatment intent: {i}" + ("" if i in intents else f" (not {wanted})"))
 
-    return register(
-        Guard(
-            f"intent_{'_or_'.join(intents)}",
-            f"{wanted} intent",
-            ("D-ABLATION-FOLLOWUP",),
-            test,
-            reads={"course.intent": EVERY},
-        )
-    )
+    name = f"intent_{'_or_'.join(intents)}" + (f"_{'_'.join(rules)}" if rules else "")
+    return register(Guard(name, f"{wanted} intent", rules, test, reads={"course.intent": EVERY}))
 
 
 @guard("two_stage_stage1_done", "two-stage: stage 1 done", "R21", reads={"course.two_stage": EVERY})
@@ -502,13 +535,30 @@ def remaining_postoperative_months(c: Case) -> float:
     reads={SITE: EVERY, "course.regimen": EVERY, "course.systemic_months": (3.0, 6.0)},
 )
 def postoperative_therapy_due(c: Case) -> Verdict:
-    if c.course.regimen is None:
+    regimen = c.course.regimen
+    if regimen is None:
         return verdict(False, "no systemic regimen planned around surgery")
+    if regimen.continued:  # R39
+        return verdict(False, f"no fixed postoperative course: {regimen.name} is continued, not completed")
+    profile = profile_of(c.patient.primary.site)
+    post = profile.postoperative if profile is not None else None
     left = remaining_postoperative_months(c)
     given = c.course.systemic_months
+    if post is not None and not post.in_total:
+        return verdict(left > 0, f"{num(left)} months of {regimen.name} after the resection")
+    total = num(post.months) if post is not None else "6"
     if left > 0:
-        return verdict(True, f"{num(given)} of 6 months of perioperative therapy given: {num(left)} remain")
-    return verdict(False, f"{num(given)} months of systemic therapy already given: 6 months complete")
+        return verdict(True, f"{num(given)} of {total} months of perioperative therapy given: {num(left)} remain")
+    return verdict(False, f"{num(given)} months of systemic therapy already given: {total} months complete")
+
+
+@guard("continuing_therapy", "therapy continues", "R39", reads={"course.regimen": EVERY})
+def continuing_therapy(c: Case) -> Verdict:
+    """R39: a TKI, endocrine or HER2-targeted therapy or a somatostatin analogue goes on."""
+    regimen = c.course.regimen
+    if regimen is not None and regimen.continued:
+        return verdict(True, f"{regimen.name} continues")
+    return verdict(False, "no continuing therapy")
 
 
 no_postoperative_therapy_due = negation(
@@ -519,7 +569,7 @@ no_postoperative_therapy_due = negation(
 @guard("margin_r2", "R2 margin", "R5", "D-R2-MDT", reads={"course.margin": EVERY})
 def margin_r2(c: Case) -> Verdict:
     m = c.course.margin
-    return verdict(m == "R2", "R2 resection: macroscopic disease left" if m == "R2" else f"margin {m}")
+    return verdict(m == "R2", "R2 resection: macroscopic disease left" if m == "R2" else f"margin {m}, not R2")
 
 
 @guard("recurrence_found", "recurrence", "R31", reads={"course.recurrence": EVERY})
@@ -533,7 +583,7 @@ def recurrence_found(c: Case) -> Verdict:
 @guard("no_recurrence", "no recurrence", "R30", "D-SURVEILLANCE", reads={"course.recurrence": EVERY})
 def no_recurrence(c: Case) -> Verdict:
     v = recurrence_found(c)
-    return Verdict(not v.passed, v.reasons if v.passed else ("no recurrence at 5 years of surveillance",))
+    return Verdict(not v.passed, v.reasons if v.passed else ("no recurrence 5 years after the last liver treatment",))
 
 
 # R4: the resectability criteria, one guard each so that every failure is named.
@@ -547,6 +597,9 @@ RESECTABLE_AT_PRESENTATION = (
 )
 OPERABLE = (ecog_0_1, fit_and_willing, no_unresectable_ehd)
 RESECTABLE_NOW = (no_progression, *RESECTABLE_AT_PRESENTATION)
+# R4 for the other primaries: R42, the colorectal count of 10 (R6) is not theirs.
+RESECTABLE_ANY_PRIMARY = (r0_achievable, flr_at_least_30, *OPERABLE)
+RESECTABLE_ANY_PRIMARY_NOW = (no_progression, *RESECTABLE_ANY_PRIMARY)
 
 
 def primary_noun(c: Case) -> str:

@@ -225,7 +225,8 @@ def layout(graph: nx.MultiDiGraph[str]) -> Layout:
     order = best
     pairs = [(u, v) for u, v in graph.edges()]
     pos = _coordinates(order, layered, box)
-    quality = _score(pos, box, pairs, order, layered)
+    long_loops = [(u, v) for u, v in back if rank[u] - rank[v] > 1]
+    quality = _score(pos, box, pairs, order, layered, long_loops)
     improved = True
     while improved:  # hill-climb on the straight-line quality itself (deterministic)
         improved = False
@@ -234,7 +235,7 @@ def layout(graph: nx.MultiDiGraph[str]) -> Layout:
                 trial = [list(x) for x in order]
                 trial[r].insert(j, trial[r].pop(i))
                 trial_pos = _coordinates(trial, layered, box)
-                trial_score = _score(trial_pos, box, pairs, trial, layered)
+                trial_score = _score(trial_pos, box, pairs, trial, layered, long_loops)
                 if trial_score < quality:
                     order, pos, quality, improved = trial, trial_pos, trial_score, True
     result = Layout(rank, order, pos, box, chains, back)
@@ -250,13 +251,31 @@ def _score(
     pairs: list[tuple[str, str]],
     order: list[list[str]],
     layered: list[tuple[str, str]],
+    long_loops: list[tuple[str, str]],
 ) -> tuple[float, int]:
     """Lower is better: straight-line crossings and edges through boxes (the quality bar measured
-    against Graphviz), then the crossings of the curves as drawn. Weights chosen by measurement
-    (benchmarks/layout_vs_dot.py)."""
+    against Graphviz), loops that could only reach their ends through another box, then the
+    crossings of the curves as drawn. Weights chosen by measurement (benchmarks/layout_vs_dot.py)."""
     m = metrics({n: pos[n] for n in box}, box, pairs)
     drawn = _crossings(order, layered)
-    return (3 * m["crossings"] + 2 * m["edges_through_boxes"] + 0.5 * drawn, drawn)
+    blocked = _blocked_loops(order, long_loops, box)
+    return (3 * m["crossings"] + 2 * m["edges_through_boxes"] + 30 * blocked + 0.5 * drawn, drawn)
+
+
+def _blocked_loops(order: list[list[str]], loops: list[tuple[str, str]], box: dict[str, tuple[float, float]]) -> int:
+    """Loops (drawn along a side lane) whose two ends share no side free of other boxes in their rows."""
+    where = {n: (r, i) for r, row in enumerate(order) for i, n in enumerate(row)}
+    boxes = [[n for n in row if n in box] for row in order]
+
+    def ends(node: str) -> tuple[bool, bool]:
+        row = boxes[where[node][0]]
+        return row[0] == node, row[-1] == node
+
+    blocked = 0
+    for u, v in loops:
+        (ul, ur), (vl, vr) = ends(u), ends(v)
+        blocked += not ((ul and vl) or (ur and vr))
+    return blocked
 
 
 def _coordinates(

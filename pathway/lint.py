@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any
 
-from .course import Case, Course, Intent, Margin, Recurrence, Regimen, Response, TwoStage
+from .course import Case, Course, Intent, Margin, Recurrence, Regimen, RegimenKind, Response, TwoStage
 from .guards import Guard
 from .patient import Biomarkers, Liver, Patient, Primary
 from .schema import GENOTYPE, STATUS, SYMPTOMS
@@ -26,7 +26,8 @@ from .tables import Pathway, PathwayTable, build, reachable
 from .vocabulary import CLINICAL_ORDER, STATES, DefinitionError, Road
 
 BOOLEAN = (False, True)
-ANY_REGIMEN = Regimen("a chemotherapy regimen")
+ANY_REGIMEN = Regimen("a chemotherapy regimen", oxaliplatin=True, anti_egfr=True, bevacizumab=True)
+CONTINUED_REGIMEN = Regimen("a continued targeted therapy", kind=RegimenKind.TARGETED, continued=True)
 
 # Every value of the enumerated fields guards may read (EVERY in a guard's declaration).
 DOMAINS: dict[str, tuple[Any, ...]] = {
@@ -56,9 +57,12 @@ DOMAINS: dict[str, tuple[Any, ...]] = {
     "course.margin": (None, *Margin),
     "course.recurrence": (None, *Recurrence),
     "course.two_stage": tuple(TwoStage),
-    "course.regimen": (None, ANY_REGIMEN),
+    "course.regimen": (None, ANY_REGIMEN, CONTINUED_REGIMEN),
+    "course.failed_line": (None, ANY_REGIMEN, CONTINUED_REGIMEN),
     "course.liver_treated": BOOLEAN,
     "course.liver_directed": BOOLEAN,
+    "course.urgent_review": BOOLEAN,
+    "patient.grade": (None, "G1", "G2", "G3"),
 }
 KNOWN_MARKERS = {"mmr": "pMMR", "ras": "wild-type", "braf": "wild-type", "her2": "negative"}
 KNOWN_MARKERS |= {"hormone_receptor": "negative", "sstr": "negative"}

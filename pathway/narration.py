@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import textwrap
 
+from .course import Finding
 from .engine import Step, Trajectory
-from .patient import describe
+from .patient import Patient
+from .profile import profile_of
 from .report import DISCLAIMER
 from .rules import RULES
 from .scenario import Scenario
@@ -27,20 +29,17 @@ def _value(value: object) -> str:
     return str(value)
 
 
-def _finding(step: Step) -> str | None:
-    f = step.finding
-    if f is None:
-        return None
+def _finding(f: Finding) -> str:
     parts = []
-    for key in ("response", "margin", "recurrence"):
+    for key in ("response", "margin", "recurrence", "progressing_lesions"):
         value = getattr(f, key)
         if value is not None:
-            parts.append(f"{key} {value}")
+            parts.append(f"{key.replace('_', ' ')} {value}")
     for key, value in f.patient.items():
         parts.append(f"{key}: {_value(value)}" if isinstance(value, dict) else f"{key} {_value(value)}")
     if f.month is not None:
         parts.append(f"month {f.month:g}")
-    where = f"timeline[{f.index}]" + (f", line {f.line}" if f.line else "")
+    where = f.where + (f", line {f.line}" if f.line else "")
     return f"Finding at {f.at} ({where}): " + "; ".join(parts)
 
 
@@ -56,11 +55,76 @@ def _decision(step: Step) -> str:
     return "; ".join(bits)
 
 
+def _num(value: float | int | None) -> str:
+    return "?" if value is None else f"{value:g}"
+
+
+def markers(patient: Patient) -> str | None:
+    """R42: the markers that matter for the patient's primary (its profile says which)."""
+    profile = profile_of(patient.primary.site)
+    if profile is not None and profile.header is not None:
+        return profile.header(patient)
+    b = patient.biomarkers
+    if profile is not None and profile.markers:
+        return ", ".join(m.show(getattr(b, m.field)) for m in profile.markers)
+    if profile is None:  # not yet known: whatever has been tested
+        known = [f"{LABELS[name]} {value}" for name, value in vars(b).items() if value != "unknown"]
+        return ", ".join(known) or None
+    return None
+
+
+LABELS = {
+    "mmr": "MMR",
+    "ras": "RAS",
+    "braf": "BRAF",
+    "her2": "HER2",
+    "hormone_receptor": "hormone receptor",
+    "sstr": "SSTR",
+}
+
+
+def describe(patient: Patient) -> list[str]:
+    """Two to four lines a teacher reads out at the start of a replay."""
+    p = patient.primary
+    sex = {"male": "man", "female": "woman"}.get(patient.sex, patient.sex)
+    side = f" ({p.side}-sided)" if p.site == "colon" and p.side else ""
+    state = "resected" if p.resected else "in place" + (", symptomatic" if p.symptomatic else "")
+    nodes = ", node-positive" if p.node_positive else ""
+    lv = patient.liver
+    lesions = f"{lv.lesions} metastas{'is' if lv.lesions == 1 else 'es'}"
+    flags = []
+    if not patient.fit_for_surgery:
+        flags.append("unfit for major surgery")
+    if patient.refuses_surgery:
+        flags.append("refuses surgery")
+    if patient.oxaliplatin_failure_months is not None:
+        flags.append(f"recurrence {_num(patient.oxaliplatin_failure_months)} months after adjuvant oxaliplatin")
+    if patient.symptoms:
+        flags.append("symptoms: " + ", ".join(s.replace("_", " ") for s in patient.symptoms))
+    lines = [
+        f"{patient.age}-year-old {sex}, ECOG {patient.ecog}; {p.site}{side} primary {state}{nodes}; "
+        f"{patient.presentation} presentation",
+    ]
+    shown = markers(patient)
+    if shown:
+        lines.append(f"Biomarkers: {shown}")
+    extrahepatic = patient.extrahepatic
+    if patient.extrahepatic != "none" and patient.extrahepatic_site:
+        extrahepatic += f" ({patient.extrahepatic_site.replace('_', ' ')})"
+    lines.append(
+        f"Liver: {lesions}, largest {_num(lv.largest_cm)} cm, {'bilobar' if lv.bilobar else 'one lobe'}, "
+        f"FLR {_num(lv.flr_percent)}%, R0 {'achievable' if lv.r0_achievable else 'not achievable'}; "
+        f"extrahepatic disease: {extrahepatic}"
+    )
+    if flags:
+        lines.append("Also: " + "; ".join(flags))
+    return lines
+
+
 def narrate_step(step: Step) -> list[str]:
     out = [f"Step {step.number} | month {step.month:g} | {step.source} -> {step.state}  ({step.road.name})"]
-    finding = _finding(step)
-    if finding:
-        out += _wrap(finding, "  ", "  ")
+    for finding in step.findings:
+        out += _wrap(_finding(finding), "  ", "  ")
     out += _wrap("Decision: " + _decision(step), "  ", "  ")
     if step.reasons:
         out.append("  Why:")
@@ -80,11 +144,12 @@ def narrate_step(step: Step) -> list[str]:
     for warning in step.warnings:
         out += _wrap("! " + warning, "  ", "  ")
     rules = [r for r in step.rules if not RULES[r].derived]
-    line = "  Rules: " + ", ".join(rules)
+    line = "  Rules: " + (", ".join(rules) or "none of the rule book's")
     if step.derived:
         line += " | derived: " + ", ".join(step.derived)
     out.append(line)
-    out += _wrap("Sources: " + "; ".join(step.sources), "  ", "  ")
+    sources = "; ".join(step.sources) or "none: the choice is this project's (derived)"
+    out += _wrap("Sources: " + sources, "  ", "  ")
     return out
 
 

@@ -80,6 +80,8 @@ class Patient:
     functional_syndrome: bool = False
     extrahepatic_site: str | None = None  # R33: isolated_bone | solitary_lung | other
     transplant_candidate: bool = False  # R32: selected by the MDT for liver transplantation
+    grade: str | None = None  # R42: neuroendocrine G1 | G2 | G3
+    anti_egfr_failure_months: float | None = None  # R13b: months from the last anti-EGFR dose to recurrence
 
     def updated(self, changes: Mapping[str, Any]) -> Patient:
         """A copy with `changes` (a validated, possibly nested, partial patient) applied."""
@@ -124,41 +126,3 @@ def build(cls: type[_T], data: Mapping[str, Any]) -> _T:
         else:
             kwargs[key] = value
     return cls(**kwargs)
-
-
-def describe(patient: Patient) -> list[str]:
-    """Two or three lines a teacher reads out at the start of a replay."""
-    p = patient.primary
-    sex = {"male": "man", "female": "woman"}.get(patient.sex, patient.sex)
-    side = f" ({p.side}-sided)" if p.site == "colon" and p.side else ""
-    state = "resected" if p.resected else "in place" + (", symptomatic" if p.symptomatic else "")
-    nodes = ", node-positive" if p.node_positive else ""
-    b = patient.biomarkers
-    markers = f"RAS {b.ras}, BRAF {b.braf}, {b.mmr if b.mmr != 'unknown' else 'MMR unknown'}"
-    cea = f"; CEA {_num(patient.cea_ng_ml)} ng/mL" if patient.cea_ng_ml is not None else ""
-    lv = patient.liver
-    lesions = f"{lv.lesions} metastas{'is' if lv.lesions == 1 else 'es'}"
-    flags = []
-    if not patient.fit_for_surgery:
-        flags.append("unfit for major surgery")
-    if patient.refuses_surgery:
-        flags.append("refuses surgery")
-    if patient.oxaliplatin_failure_months is not None:
-        flags.append(f"recurrence {_num(patient.oxaliplatin_failure_months)} months after adjuvant oxaliplatin")
-    lines = [
-        f"{patient.age}-year-old {sex}, ECOG {patient.ecog}; {p.site}{side} primary {state}{nodes}; "
-        f"{patient.presentation} presentation",
-        f"Biomarkers: {markers}{cea}",
-        f"Liver: {lesions}, largest {_num(lv.largest_cm)} cm, {'bilobar' if lv.bilobar else 'one lobe'}, "
-        f"FLR {_num(lv.flr_percent)}%, R0 {'achievable' if lv.r0_achievable else 'not achievable'}; "
-        f"extrahepatic disease: {patient.extrahepatic}",
-    ]
-    if flags:
-        lines.append("Also: " + "; ".join(flags))
-    return lines
-
-
-def _num(value: float | int | None) -> str:
-    if value is None:
-        return "?"
-    return f"{value:g}"

@@ -33,11 +33,6 @@ COMPLETE_RESPONSE = Pitfall(
     "A complete radiological response is not a cure: viable tumour often remains and vanished lesions are hard "
     "to find at surgery; resect the original sites now and do not wait",
 )
-INERTIA = Pitfall(
-    "treatment-inertia",
-    ("R17",),
-    "Treatment inertia: a good responder must be re-evaluated for resection at every reassessment",
-)
 PROLONGED_CHEMO = Pitfall(
     "prolonged-chemotherapy",
     ("D-PROLONGED",),
@@ -49,5 +44,5 @@ SMALL_LESION_MAY_VANISH = Pitfall(
     "A metastasis under 2 cm may disappear on chemotherapy and be lost at surgery: operate first",
 )
 
-ALL = (SURGERY_FIRST_MULTIFOCAL, BIOPSY, COMPLETE_RESPONSE, INERTIA, PROLONGED_CHEMO, SMALL_LESION_MAY_VANISH)
+ALL = (SURGERY_FIRST_MULTIFOCAL, BIOPSY, COMPLETE_RESPONSE, PROLONGED_CHEMO, SMALL_LESION_MAY_VANISH)
 IDS = tuple(p.id for p in ALL)

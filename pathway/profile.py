@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .course import Case
+    from .patient import Patient
     from .regimens import RegimenChoice
 
 # Why the liver goes first with the primary in place, and the rules that say so (R26, R27).
@@ -60,16 +61,22 @@ class Profile:
     sites: tuple[str, ...]  # the `primary.site` values this pathway serves
     block_months: float | None = None  # a systemic block before reassessment (None: no systemic therapy)
     block_rules: tuple[str, ...] = ()  # the rules that set it
+    own_rules: tuple[str, ...] = ()  # the rule book's rules for this primary (R32-R36), cited on shared steps
     markers: tuple[Marker, ...] = ()  # R3: known before systemic therapy starts
     postoperative: Postoperative | None = None
     subsites: tuple[str, ...] = ()  # `primary.subsite` values that mean something here
     surveillance_marker: str | None = None  # the tumour marker checked at each visit
     liver_biopsy_acceptable: bool = True  # R2: never for a possibly resectable colorectal metastasis
+    rule_scope: str | None = "other"  # which scoped rules its steps may cite (rules.COLORECTAL or OTHER)
+    site_words: Mapping[str, str] = field(default_factory=dict)  # "rectum" -> "rectal" (default: the noun)
     check_primary: Callable[[Mapping[str, Any]], list[FactProblem]] = field(default=lambda primary: [])
     # Hooks where a primary's own rules refine a shared road's plan (None: the shared wording).
     palliative_regimen: Callable[[Case], RegimenChoice] | None = None  # a first palliative line
     liver_first: Callable[[Case], LiverFirst] | None = None
     primary_after_liver: Callable[[Case], PrimaryAfterLiver] | None = None
+    workup: Callable[[Case], tuple[tuple[str, ...], tuple[str, ...]]] | None = None  # R42: reasons, rules
+    header: Callable[[Patient], str] | None = None  # R42: the markers that matter, for the replay header
+    follow_up_figures: Callable[[Case], tuple[str, ...]] | None = None  # R44: narrated at surveillance
 
     def __post_init__(self) -> None:
         if not self.sites:
@@ -101,3 +108,11 @@ def profiles() -> tuple[Profile, ...]:
 def noun(site: str) -> str:
     found = profile_of(site)
     return found.noun if found is not None else site
+
+
+def primary_words(site: str) -> str:
+    """The primary as narrated: 'the rectal primary', 'the GIST primary'."""
+    found = profile_of(site)
+    if found is None:
+        return f"the {site} primary"
+    return f"the {found.site_words.get(site, found.noun)} primary"

@@ -237,7 +237,8 @@ class _Drawing:
                 side_count[(node, side)] = k + 1
                 _, y0, _, y1 = self.boxes[node]
                 h = y1 - y0
-                ys.append(lay.pos[node][1] + (k % 3 - 1) * h * 0.28 + (0.02 if node == u else -0.02))
+                slot = (k % 3 - 1) if side == "left" else (1 - k % 3)  # the two sides never line up
+                ys.append(lay.pos[node][1] + slot * h * 0.28 + (0.02 if node == u else -0.02))
             (ux0, _, ux1, _), (vx0, _, vx1, _) = self.boxes[u], self.boxes[v]
             sx = ux0 if side == "left" else ux1
             tx = vx0 if side == "left" else vx1

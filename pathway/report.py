@@ -35,6 +35,7 @@ def step_json(step: Step) -> dict[str, Any]:
         "blocked": [b.as_json() for b in step.blocked],
         "warnings": step.warnings,
         "finding": step.finding.as_json() if step.finding is not None else None,
+        "findings": [f.as_json() for f in step.findings],
     }
 
 

@@ -1,8 +1,13 @@
 """The rule book as data: every R-number of PATHWAY.md, and every choice we made where it is silent.
 
 A rule has an id, a one-line summary in our own words and the sources it rests on. Rules whose
-id starts with ``D`` are *derived*: the sources are silent and the choice is ours; the replay
-says so every time one is used.
+id starts with ``D`` (and R12b, R13b, R38, which the rule book marks so) are *derived*: the sources
+are silent and the choice is ours; the replay says so every time one is used.
+
+A rule's scope says whose steps may cite it (R43): a colorectal rule (R6-R31 but R23 and R28, the
+colorectal regimens and clock) is never cited for another primary, and a rule written for the
+other primaries is never cited for a colorectal patient. Sources have a scope too: the two
+colorectal-only sources (S3, S4) are not cited for another primary's steps.
 """
 
 from __future__ import annotations
@@ -18,6 +23,15 @@ class Rule:
     summary: str
     sources: tuple[str, ...]
     derived: bool = False
+    scope: str | None = None  # COLORECTAL, OTHER, or None: every primary
+
+    def cited_for(self, scope: str) -> bool:
+        """Whether a step of a pathway whose rule scope is `scope` may cite this rule (R43)."""
+        return self.scope is None or self.scope == scope
+
+
+COLORECTAL = "colorectal"  # the rule book's colorectal rules
+OTHER = "other"  # rules written for the other primaries
 
 
 def rule(rid: str, summary: str, *sources: str, derived: bool = False) -> Rule:
@@ -66,6 +80,11 @@ _ALL = (
     ),
     rule("R11", "dMMR/MSI-H: immunotherapy (pembrolizumab or nivolumab) before surgery or ablation", "S3", "S0"),
     rule("R12", "Recurrence within 12 months of adjuvant oxaliplatin: FOLFIRI instead of FOLFOX", "S3"),
+    rule(
+        "R12b",
+        "Within 12 months of oxaliplatin no oxaliplatin-containing regimen at all: FOLFOXIRI (+ bevacizumab) becomes FOLFIRI + bevacizumab, FOLFOX + anti-EGFR becomes FOLFIRI + anti-EGFR",
+        derived=True,
+    ),
     # Conversion therapy
     rule(
         "R13",
@@ -73,6 +92,11 @@ _ALL = (
         "S0",
         "S1",
         "S3",
+    ),
+    rule(
+        "R13b",
+        "After progression or recurrence within 12 months of an anti-EGFR antibody, the next line takes bevacizumab instead (backbone switched as D-NEXT-LINE says)",
+        derived=True,
     ),
     rule("R14", "RAS/BRAF wild-type, right-sided: FOLFOXIRI, bevacizumab preferred over anti-EGFR", "S3", "S0", "S1"),
     rule("R15", "RAS or BRAF mutant: FOLFOXIRI with bevacizumab", "S0", "S1", "S3"),
@@ -129,7 +153,11 @@ _ALL = (
         "S0",
         "S1",
     ),
-    rule("R24", "Bevacizumab stops >= 6 weeks before surgery and resumes 6-8 weeks after", "S0"),
+    rule(
+        "R24",
+        "Bevacizumab stops >= 6 weeks before any operation and resumes no earlier than 6 weeks after it (primary, liver, each stage)",
+        "S0",
+    ),
     rule("R25", "Symptomatic primary (bleeding, obstruction, perforation): resect the primary first", "S3"),
     rule(
         "R26",
@@ -182,6 +210,51 @@ _ALL = (
     ),
     rule("R35", "GIST: imatinib first; resect responsive or stable disease and continue the TKI", "S2"),
     rule("R36", "Soft-tissue sarcoma: chemotherapy is ineffective; resect what is resectable", "S2"),
+    # Second pass (the rule book's last section governs where it refines the rules above)
+    rule(
+        "R37",
+        "A mixed response is never 'resectable now': the growing lesions show resistant disease; add liver-directed therapy",
+        "S4",
+    ),
+    rule(
+        "R38",
+        "ECOG 2 counts as unfit for major surgery: ablation if the disease meets R23, otherwise non-surgical systemic therapy",
+        derived=True,
+    ),
+    rule(
+        "R39",
+        "Therapy continued, not completed (GIST TKI, HR+ or HER2+ breast therapy, a NET somatostatin analogue): followed on it; five years without recurrence is maintenance, not disease-free",
+        "S0",
+        "S1",
+        "S2",
+    ),
+    rule(
+        "R40",
+        "Breast liver surgery only after at least 6 months of systemic therapy with response or stable disease; an isolated bone metastasis gets radiotherapy",
+        "S1",
+        derived=True,
+    ),
+    rule(
+        "R41",
+        "The volumetry CT after PVE also restages: progression there means no stage 2 (or no resection) and the next systemic line",
+        "S0",
+        "S1",
+        "S2",
+    ),
+    rule(
+        "R42",
+        "Workup and wording per primary: NET chromogranin A, 5-HIAA, somatostatin-receptor imaging and grade, with somatostatin-analogue cover before TACE/TAE or surgery for a hormone syndrome; pelvic MRI for a rectal primary",
+        "S0",
+        "S1",
+        "S2",
+    ),
+    rule(
+        "R44",
+        "Teaching figures: up to 60% recur after resection, 90% within 2 years, about 20% liver-only and re-resectable; synchronous vs metachronous disease-free interval 6 vs 10 months, disseminated recurrence 95% vs 42%",
+        "S0",
+        "S1",
+        "S3",
+    ),
     # Adjuvant completion (unnumbered in the rule book; kept under its own id)
     rule("ADJ", "Complete 6 months of perioperative therapy in total with the regimen that worked", "S0", "S3"),
     # Derived choices: the sources are silent, the choice is ours.
@@ -215,11 +288,6 @@ _ALL = (
         derived=True,
     ),
     rule(
-        "D-R12-CONVERSION",
-        "Oxaliplatin failure within 12 months also turns the FOLFOX doublet of conversion therapy into FOLFIRI",
-        derived=True,
-    ),
-    rule(
         "D-PALLIATIVE-REGIMEN",
         "First-line palliative regimen follows the molecular profile; at ECOG 2 a doublet, never a triplet",
         derived=True,
@@ -241,7 +309,7 @@ _ALL = (
     ),
     rule(
         "D-IO-BLOCK",
-        "Immunotherapy before surgery is given in the same 3-month perioperative block and completed to 6 months",
+        "Immunotherapy before surgery is given in the blocks of its intent (3 months perioperative, 2-month conversion blocks) and completed to 6 months in total",
         derived=True,
     ),
     rule(
@@ -256,7 +324,7 @@ _ALL = (
     ),
     rule(
         "D-TRANSPLANT",
-        "Liver transplantation for NET only when the MDT selects the patient, the primary is resected and disease is liver-only",
+        "Liver transplantation for NET only when the MDT selects the patient, the tumour is well differentiated (G1-G2), the primary is resected and disease is liver-only",
         derived=True,
     ),
     rule(
@@ -264,23 +332,107 @@ _ALL = (
         "Progressive or symptomatic NET: TACE/TAE first; PRRT once liver-directed therapy was given or with extrahepatic disease (SSTR-positive)",
         derived=True,
     ),
-    rule("D-NET-OBSERVATION", "NET observation: imaging every 3 months", derived=True),
+    rule(
+        "D-NET-OBSERVATION",
+        "NET re-imaged every 3 months: under observation, after TACE/TAE and on PRRT or systemic therapy",
+        derived=True,
+    ),
     rule("D-OLIGO", "Oligometastatic breast disease: at most 5 liver metastases", derived=True),
     rule("D-OTHER-BLOCK", "Breast, gastric and GIST systemic therapy reassessed every 3 months", derived=True),
     rule(
         "D-POSTOP-OTHER",
-        "After resection: gastric chemotherapy completes 6 months in total; breast systemic therapy continues 6 months and the GIST TKI 12 months before surveillance",
+        "After resection, gastric chemotherapy completes 6 months in total and breast chemotherapy continues 6 months; continuing therapies (R39) go on during surveillance",
+        derived=True,
+    ),
+    rule(
+        "D-SEQUENCING",
+        "Another primary still in place at liver surgery: the MDT individualises (S2); modelled as one operation for small accessible metastases, otherwise the liver first",
+        derived=True,
+    ),
+    rule(
+        "D-RECURRENCE-OTHER",
+        "A recurrence of another primary is restaged and returns to the MDT, which applies that primary's pathway again",
+        derived=True,
+    ),
+    rule(
+        "D-URGENT-REVIEW",
+        "At the urgent review the response just read still decides: progression takes the next line; otherwise the current line continues as palliative therapy (ECOG 3-4: supportive care)",
+        derived=True,
+    ),
+    rule(
+        "D-SYMPTOMS-OTHER",
+        "Breast, gastric and GIST: the sources give symptoms no road of their own; the response decides and symptoms are controlled alongside",
+        derived=True,
+    ),
+    rule(
+        "D-NET-G3",
+        "A grade 3 NET is not observed: systemic therapy chosen by the MDT, reassessed every 3 months",
+        derived=True,
+    ),
+    rule(
+        "D-PELVIC-RT-CLOCK",
+        "Pelvic radiotherapy over 5 weeks, the rectal resection 6 weeks after it",
+        derived=True,
+    ),
+    rule(
+        "D-STEP-LIMIT",
+        "A trajectory makes progress (reads a finding, changes the line of therapy, operates) within 25 steps, or the replay stops with an error",
         derived=True,
     ),
 )
+
+# R43: whose steps may cite each rule.
+_SCOPES = {
+    **dict.fromkeys(
+        (
+            "R6",
+            "R7",
+            *(f"R{n}" for n in range(8, 23) if n != 23),
+            "R12b",
+            "R13b",
+            "R24",
+            "R25",
+            "R26",
+            "R27",
+            "R29",
+            "R30",
+            "R31",
+            "R37",
+            "R38",
+            "R41",
+            "R44",
+            "ADJ",
+            "D-CEA",
+            "D-FOLFOX-BEYOND-4",
+            "D-NO-EGFR-RESECTABLE",
+            "D-SIMULTANEOUS",
+            "D-PELVIC-RT",
+            "D-PELVIC-RT-CLOCK",
+            "D-PALLIATIVE-REGIMEN",
+            "D-NEXT-LINE",
+            "D-SYMPTOMS",
+            "D-ABLATION-FOLLOWUP",
+            "D-IO-BLOCK",
+            "D-PROLONGED",
+            "D-URGENT-REVIEW",
+        ),
+        COLORECTAL,
+    ),
+    **dict.fromkeys(
+        ("D-SEQUENCING", "D-RECURRENCE-OTHER", "D-SYMPTOMS-OTHER", "D-OTHER-BLOCK", "D-POSTOP-OTHER"), OTHER
+    ),
+}
+for _rule in _ALL:
+    _rule.scope = _SCOPES.get(_rule.id)
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _ALL}
 
 
 def rule_sort_key(rule_id: str) -> tuple[int, int, str]:
-    """R-numbers in numeric order, then ADJ, then derived choices."""
-    if rule_id.startswith("R") and rule_id[1:].isdigit():
-        return (0, int(rule_id[1:]), "")
+    """R-numbers in numeric order (R12 before R12b), then ADJ, then derived choices."""
+    digits = rule_id[1:].rstrip("abcdefghijklmnopqrstuvwxyz")
+    if rule_id.startswith("R") and digits.isdigit():
+        return (0, int(digits), rule_id[1 + len(digits) :])
     return (1 if not rule_id.startswith("D") else 2, 0, rule_id)
 
 

@@ -143,6 +143,8 @@ def patient_fields(v: Vocabulary, partial: bool) -> dict[str, Spec]:
         "functional_syndrome": Spec("bool", default=False),
         "extrahepatic_site": enum_spec("none", "isolated_bone", "solitary_lung", "other", nullable=True),
         "transplant_candidate": Spec("bool", default=False),
+        "grade": enum_spec("G1", "G2", "G3", nullable=True),
+        "anti_egfr_failure_months": Spec("number", nullable=True, low=0),
     }
 
 

@@ -15,6 +15,7 @@ class Source:
     key: str
     title: str
     file: str
+    scope: str | None = None  # "colorectal": about colorectal metastases only (R43)
 
 
 SOURCES: dict[str, Source] = {
@@ -27,11 +28,13 @@ SOURCES: dict[str, Source] = {
             "S3",
             "Treatment Approach for Synchronous vs Metachronous Liver Metastases",
             "003_79337ceec57e0d9a.txt",
+            "colorectal",
         ),
         Source(
             "S4",
             "ACR Appropriateness: Best Treatment for Multifocal Bilobar CRLM",
             "004_114cdac49ca725dd.txt",
+            "colorectal",
         ),
     )
 }

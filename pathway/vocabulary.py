@@ -14,7 +14,7 @@ from typing import Any
 
 from .course import Case, CourseChanges, Intent, TwoStage
 from .guards import Guard, biomarkers_known, primary_known
-from .profile import FactProblem
+from .profile import FactProblem, profile_of
 
 Timing = tuple[float, tuple[str, ...]]  # months, and the rules that set them
 
@@ -74,6 +74,8 @@ class Category(StrEnum):
     GIST_UNIFOCAL_PROGRESSION = "gist-unifocal-progression"
     GIST_PROGRESSION = "gist-progression"
     UNRESECTABLE_SARCOMA = "unresectable-sarcoma"
+    MAINTENANCE = "maintenance"
+    HIGH_GRADE_NET = "high-grade-net"
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,7 @@ class State:
     trigger: str | None = None  # the event that ends the phase (None: terminal)
     reading: Reading | None = None
     on_arrival: Callable[[Case], CourseChanges] = _no_changes  # whatever road arrives
+    operation: bool = False  # an operation: R24 keeps bevacizumab 6 weeks away on either side
 
     @property
     def terminal(self) -> bool:
@@ -189,6 +192,8 @@ SURVEILLANCE_VISIT = 3.0  # D-SURVEILLANCE (R30: every 3-6 months for 2 years)
 DISEASE_FREE_AFTER = 60.0  # D-SURVEILLANCE (R30): 5 years
 CONVERSION_BLOCK = 2.0  # R16
 PERIOPERATIVE_BLOCK = 3.0  # R9
+PELVIC_RT = 1.25  # D-PELVIC-RT-CLOCK: pelvic radiotherapy over 5 weeks
+PELVIC_RT_TO_SURGERY = 1.5  # D-PELVIC-RT-CLOCK: the rectal resection 6 weeks after it
 
 
 def zero(case: Case) -> Timing:
@@ -203,7 +208,13 @@ def const(months: float, *rules: str) -> Callable[[Case], Timing]:
 
 
 def block(case: Case) -> Timing:
+    """A block of therapy: R9's 3 months around surgery or R16's 2, or the primary's own (its profile)."""
     months = case.course.block_months
+    if case.course.intent == Intent.ABLATIVE:
+        return (months, ("D-ABLATION-FOLLOWUP",))
+    profile = profile_of(case.patient.primary.site)
+    if profile is not None and profile.block_months == months:
+        return (months, profile.block_rules)
     return (months, ("R9",) if months == PERIOPERATIVE_BLOCK else ("R16",))
 
 
@@ -245,36 +256,50 @@ def _staging_incomplete(case: Case) -> bool:
 
 
 def _recurrent_liver_described(entry: Mapping[str, Any]) -> list[FactProblem]:
-    """A liver-only recurrence must describe the recurrent disease (R31 decides on it)."""
+    """A liver-only recurrence must describe the recurrent disease (R31 decides on it): the liver
+    facts on record describe the disease already resected. Bilobar is inferred for one lesion."""
     if entry.get("recurrence") != "liver_only":
         return []
     liver = entry.get("liver")
-    keys = ("lesions", "largest_cm", "bilobar", "flr_percent", "r0_achievable")
-    missing = [k for k in keys if not isinstance(liver, Mapping) or k not in liver]
-    if not missing:
-        return []
+    stated = liver if isinstance(liver, Mapping) else {}
+    keys = ["lesions", "largest_cm", "flr_percent", "r0_achievable"]
+    if stated.get("lesions") != 1:
+        keys.insert(2, "bilobar")
     return [
         (
-            "liver",
-            "a liver-only recurrence must describe the recurrent disease",
-            "missing " + ", ".join(missing),
-            ", ".join(keys),
+            f"liver.{k}",
+            "required for a liver-only recurrence (the value on record describes the resected disease)",
+            "nothing",
+            f"the recurrent disease's {k}",
         )
+        for k in keys
+        if k not in stated
     ]
 
 
 def _arrive_at_surgery(case: Case) -> CourseChanges:
     """Every operation: the clock of the last curative step; the R21 two-stage sequence moves on."""
     course = case.course
+    now = course.month
     if course.two_stage == TwoStage.PLANNED:  # R21: stage 1 done, the remnant must regrow
-        return CourseChanges(last_curative_month=course.month, margin=None, two_stage=TwoStage.STAGE_1_DONE)
+        return CourseChanges(
+            last_curative_month=now, last_operation_month=now, margin=None, two_stage=TwoStage.STAGE_1_DONE
+        )
     done = TwoStage.STAGE_2_DONE if course.two_stage == TwoStage.STAGE_1_DONE else TwoStage.NONE
-    return CourseChanges(last_curative_month=course.month, margin=None, two_stage=done, liver_treated=True)
+    return CourseChanges(
+        last_curative_month=now, last_operation_month=now, margin=None, two_stage=done, liver_treated=True
+    )
 
 
 def _arrive_at_primary_resection(case: Case) -> CourseChanges:
     course = case.course
-    return CourseChanges(last_curative_month=course.month if course.liver_treated else course.last_curative_month)
+    last = course.month if course.liver_treated else course.last_curative_month
+    return CourseChanges(last_curative_month=last, last_operation_month=course.month)
+
+
+def _arrive_at_volumetry(case: Case) -> CourseChanges:
+    """R41: the volumetry CT restages afresh; the last reassessment's response is not carried over."""
+    return CourseChanges(response=None)
 
 
 STATES: dict[str, State] = {
@@ -304,6 +329,7 @@ STATES: dict[str, State] = {
             const(RECOVERY, "D-CLOCK"),
             "recover",
             on_arrival=_arrive_at_primary_resection,
+            operation=True,
         ),
         State(
             "neoadjuvant",
@@ -351,11 +377,12 @@ STATES: dict[str, State] = {
             const(PVE_TO_VOLUMETRY, "D-CLOCK"),
             "measure_remnant",
             Reading(
-                "the regrown future liver remnant",
+                "the regrown future liver remnant (and, restaging, the response)",
                 _once,
                 observes={"response": False},
                 names=("liver.flr_percent",),
             ),
+            on_arrival=_arrive_at_volumetry,
         ),
         State(
             "surgery",
@@ -366,6 +393,7 @@ STATES: dict[str, State] = {
             "read_pathology",
             Reading("the resection margin", _once, observes={"margin": True}),
             on_arrival=_arrive_at_surgery,
+            operation=True,
         ),
         State(
             "adjuvant",
@@ -401,6 +429,7 @@ STATES: dict[str, State] = {
             "best_supportive_care", Phase.END, "Best supportive care", "Symptom control, no anticancer therapy", zero
         ),
         State("disease_free", Phase.END, "Disease-free", "No recurrence after 5 years", zero),
+        State("maintenance", Phase.END, "Maintenance", "No evidence of disease on continuing therapy", zero),
     )
 }
 

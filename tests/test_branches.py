@@ -67,9 +67,11 @@ def test_r32_palliative_primary_resection_for_midgut_and_pancreas(subsite: str, 
 @pytest.mark.parametrize(
     ("over", "road"),
     [
-        ({"transplant_candidate": True}, "net_liver_transplant"),
-        ({"transplant_candidate": False}, "net_observation"),
-        ({"transplant_candidate": True, "extrahepatic": "resectable"}, "net_observation"),
+        ({"transplant_candidate": True, "grade": "G2"}, "net_liver_transplant"),
+        ({"transplant_candidate": True, "grade": None}, "net_observation"),  # the grade must be known, G1-G2
+        ({"transplant_candidate": True, "grade": "G3"}, "net_high_grade_systemic"),
+        ({"transplant_candidate": False, "grade": "G1"}, "net_observation"),
+        ({"transplant_candidate": True, "grade": "G1", "extrahepatic": "resectable"}, "net_observation"),
     ],
 )
 def test_r32_liver_transplant_only_for_selected_liver_only_disease(over: dict[str, Any], road: str) -> None:
@@ -117,7 +119,7 @@ def test_net_symptoms_go_to_tace_not_to_the_colorectal_urgent_review() -> None:
 
 def test_r32_tace_narrates_the_response_figures() -> None:
     step = leaving(_net_after(finding("reassessment", response="progression")), "reassessment")
-    assert "TACE/TAE: 60-95% symptomatic and 50-90% biochemical response in NET" in step.reasons
+    assert "TACE/TAE: 60-95% symptomatic and 50-90% biochemical response in NET (S0)" in step.reasons
 
 
 # --- R33 breast ---------------------------------------------------------------------------------
@@ -146,8 +148,29 @@ BREAST = {"biomarkers": {"hormone_receptor": "positive", "her2": "negative"}}
 
 
 def _breast(response: str, **over: Any) -> Step:
-    t = replay(primary("breast", **_merge(BREAST, over)), finding("reassessment", response=response))
-    return leaving(t, "reassessment")
+    """The second reassessment (6 months of systemic therapy, R40), after a partial response."""
+    t = replay(
+        primary("breast", **_merge(BREAST, over)),
+        finding("reassessment", response="partial"),
+        finding("reassessment", response=response),
+    )
+    return leaving(t, "reassessment", 2)
+
+
+def test_r40_breast_resection_after_6_months_not_after_the_first_block() -> None:
+    t = replay(primary("breast", **BREAST), finding("reassessment", response="partial"))
+    first = leaving(t, "reassessment")
+    assert first.road.name == "breast_systemic_continues"
+    assert "3 months on the current line: not yet 6" in [r for b in first.blocked for r in b.failed]
+    second = _breast("stable")
+    assert second.road.name == "breast_resection"
+    assert "6 months on the current line (at least 6)" in second.reasons and "R40" in second.rules
+
+
+def test_r40_isolated_bone_metastasis_gets_radiotherapy() -> None:
+    step = mdt(replay(primary("breast", **BREAST, extrahepatic="unresectable", extrahepatic_site="isolated_bone")))
+    assert "isolated bone metastasis: treated with radiotherapy alongside systemic therapy" in step.reasons
+    assert "R40" in step.rules
 
 
 @pytest.mark.parametrize(("lesions", "road"), [(5, "breast_resection"), (6, "breast_systemic_continues")])
@@ -208,7 +231,9 @@ def test_r34_resection_if_still_solitary_and_not_progressing(lesions: int, respo
     step = leaving(t, "reassessment")
     assert step.road.name == road
     if road == "gastric_resection":
-        assert "resection of a solitary gastric metastasis: 5-year survival 23.8%, median 22 months" in step.reasons
+        assert (
+            "resection of a solitary gastric metastasis: 5-year survival 23.8%, median 22 months (S0)" in step.reasons
+        )
 
 
 def test_r34_multiple_at_the_mdt_stays_systemic_even_if_later_solitary() -> None:
@@ -249,15 +274,19 @@ def test_r35_resect_while_responsive_or_stable(response: str, flr: float, road: 
     assert _gist(response=response, liver={"flr_percent": flr}).road.name == road
 
 
-def test_r35_tki_continues_after_resection() -> None:
+def test_r35_r39_tki_continues_after_resection_and_ends_in_maintenance() -> None:
     t = replay(
         primary("gist", liver={"lesions": 3}),
         finding("reassessment", response="stable"),
         finding("surgery", margin="R0"),
+        finding("surveillance", recurrence="none"),
     )
-    adjuvant = step_into(t, "adjuvant")
-    assert adjuvant.plan.decision.regimen == "Imatinib (tyrosine kinase inhibitor)"
-    assert adjuvant.case.course.adjuvant_months == 12 and "D-POSTOP-OTHER" in adjuvant.derived
+    assert "adjuvant" not in t.path and t.final_state == "maintenance"
+    follow_up = step_into(t, "surveillance")
+    assert follow_up.plan.decision.regimen == "Imatinib (tyrosine kinase inhibitor)"
+    assert "at every visit: Imatinib (tyrosine kinase inhibitor) goes on" in follow_up.reasons
+    assert "R39" in follow_up.rules
+    assert "disease_free" in {b.to for b in t.steps[-1].blocked} or t.steps[-1].road.name == "five_years_on_maintenance"
 
 
 # --- R36 soft-tissue sarcoma --------------------------------------------------------------------

@@ -237,8 +237,8 @@ CASES: list[tuple[str, str | bytes, int | None, str, str]] = [
         "liver-only-without-liver",
         bad("recurrence: none", "recurrence: liver_only"),
         20,
-        "timeline[2].liver",
-        "a liver-only recurrence must describe the recurrent disease",
+        "timeline[2].liver.lesions",
+        "required for a liver-only recurrence (the value on record describes the resected disease)",
     ),
     (
         "parted-timeline",

@@ -34,7 +34,7 @@ def net_with(*roads: Road, without: tuple[str, ...] = ()) -> PathwayTable:
 
 # Observation only for bilobar disease: an unresectable NET in one lobe finds no road at the MDT.
 HOLEY = net_with(
-    replace(NET.roads[3], guards=(g.bilobar,)) if NET.roads[3].name == "net_observation" else NET.roads[3],
+    replace(next(r for r in NET.roads if r.name == "net_observation"), guards=(g.bilobar,)),
     without=("net_observation",),
 )
 
@@ -135,7 +135,7 @@ def test_a_road_after_a_catch_all_is_shadowed() -> None:
 
 
 def test_a_road_whose_guards_contradict_is_never_open() -> None:
-    never = road("net_never", "mdt_review", "surgery", 125, g.flr_at_least_30, g.flr_below_30)
+    never = road("net_never", "mdt_review", "surgery", 127, g.flr_at_least_30, g.flr_below_30)
     assert findings_of(net_with(never)) == [
         "neuroendocrine: mdt_review: road net_never is never open on the grid (its guards contradict)"
     ]

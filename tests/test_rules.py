@@ -66,7 +66,7 @@ def test_unresectable_extrahepatic_disease_goes_to_systemic_therapy() -> None:
     ("ecog", "state", "road"),
     [
         (1, "neoadjuvant", "perioperative_chemotherapy"),
-        (2, "palliative_systemic", "systemic_ecog_2"),
+        (2, "locoregional", "ablation_unfit"),  # R38: ECOG 2 is unfit for surgery, not for ablation
         (3, "best_supportive_care", "supportive_care"),
         (4, "best_supportive_care", "supportive_care"),
     ],
@@ -75,11 +75,31 @@ def test_ecog_1_vs_2_vs_3(ecog: int, state: str, road: str) -> None:
     step = first_mdt_decision(ecog=ecog)
     assert (step.state, step.road.name) == (state, road)
     if ecog >= 2:
-        assert "D-ECOG" in step.derived
+        assert ("R38" if ecog == 2 else "D-ECOG") in step.derived
+
+
+@pytest.mark.parametrize(
+    ("liver", "road"),
+    [
+        ({"lesions": 9, "largest_cm": 4.0}, "ablation_unfit"),
+        ({"lesions": 10, "largest_cm": 4.0}, "systemic_ecog_2"),
+        ({"lesions": 9, "largest_cm": 4.1}, "systemic_ecog_2"),
+    ],
+)
+def test_r38_ecog_2_ablation_within_r23_limits_otherwise_systemic(liver: dict[str, float], road: str) -> None:
+    step = first_mdt_decision(ecog=2, liver=liver)
+    assert step.road.name == road
+    assert "R38" in step.rules
+    if road == "ablation_unfit":
+        assert "ECOG 2: unfit for major surgery" in step.reasons
+
+
+def test_r38_ecog_1_with_r23_disease_is_not_ablated_but_resected() -> None:
+    assert first_mdt_decision(ecog=1, liver={"lesions": 3, "largest_cm": 2.5}).road.name == "perioperative_chemotherapy"
 
 
 def test_ecog_2_gets_a_doublet_never_a_triplet() -> None:
-    step = first_mdt_decision(ecog=2, biomarkers={"ras": "mutant"}, primary={"side": "right"})
+    step = first_mdt_decision(ecog=2, biomarkers={"ras": "mutant"}, primary={"side": "right"}, liver={"lesions": 12})
     assert step.plan.decision.regimen == "FOLFOX + bevacizumab"
     assert "FOLFOXIRI" not in (step.plan.decision.regimen or "")
 
@@ -223,7 +243,7 @@ def test_conversion_regimen_by_profile(
 def test_conversion_doublet_after_oxaliplatin_failure_is_folfiri_derived() -> None:
     step = first_mdt_decision(liver=UNRESECTABLE, oxaliplatin_failure_months=6)
     assert step.plan.decision.regimen == "FOLFIRI + anti-EGFR (cetuximab or panitumumab)"
-    assert "D-R12-CONVERSION" in step.derived
+    assert "R12b" in step.derived
 
 
 def test_r16_reassessment_every_2_months() -> None:
@@ -257,7 +277,7 @@ def test_r17_resectable_now_goes_to_surgery() -> None:
     t = conversion(finding("reassessment", response="partial", liver=CONVERTED))
     step = decision_after(t)
     assert step.road.name == "resect_now_resectable" and step.state == "surgery"
-    assert any("[treatment-inertia]" in w for w in step.warnings)
+    assert any("treatment inertia" in r for r in step.reasons) and not step.warnings
 
 
 def test_r18_progression_never_goes_to_surgery_even_if_resectable() -> None:
@@ -275,11 +295,19 @@ def test_r18_progression_on_perioperative_chemo_is_aggressive_biology() -> None:
 
 
 def test_r19_complete_response_resects_original_sites_with_warning() -> None:
-    t = conversion(finding("reassessment", response="complete", liver={"lesions": 0, "largest_cm": 0}))
+    liver = {"lesions": 0, "largest_cm": 0, "r0_achievable": True, "flr_percent": 32}
+    t = conversion(finding("reassessment", response="complete", liver=liver))
     step = decision_after(t)
     assert step.road.name == "resect_after_complete_response"
     assert step.plan.decision.procedure == "resection of the original metastatic sites"
     assert any("[waiting-for-complete-response]" in w for w in step.warnings)
+
+
+def test_r19_r4_original_sites_not_resectable_r0_continue_instead() -> None:
+    t = conversion(finding("reassessment", response="complete", liver={"lesions": 0, "largest_cm": 0}))
+    step = decision_after(t)
+    assert step.road.name == "continue_conversion"
+    assert "R0 resection not achievable" in blocked(step, "resect_after_complete_response")
 
 
 @pytest.mark.parametrize(
@@ -551,13 +579,15 @@ def test_extrahepatic_recurrence_is_taken_as_unresectable_derived() -> None:
 
 def test_outcome_figures_are_narrated_where_they_apply() -> None:
     perioperative = first_mdt_decision()
-    assert "perioperative FOLFOX adds 7-8% 3-year progression-free survival" in perioperative.reasons
+    assert "perioperative FOLFOX adds 7-8% 3-year progression-free survival (S1)" in perioperative.reasons
     immunotherapy = first_mdt_decision(biomarkers={"mmr": "dMMR"})
     assert not any("FOLFOX adds" in r for r in immunotherapy.reasons)
     converted = decision_after(conversion(finding("reassessment", response="partial", liver=CONVERTED)))
-    assert "initially unresectable disease converted to an R0 resection: 5-year survival 20-45%" in converted.reasons
+    assert (
+        "initially unresectable disease converted to an R0 resection: 5-year survival 20-45% (S0)" in converted.reasons
+    )
     resected = decision_after(replay(case(), finding("reassessment", response="partial")))
     assert (
-        "resected colorectal liver metastases: 5-year survival 30-50% after perioperative chemotherapy"
+        "resected colorectal liver metastases: 5-year survival 30-50% after perioperative chemotherapy (S0, S1)"
         in resected.reasons
     )

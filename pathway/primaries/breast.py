@@ -2,8 +2,13 @@
 
 ORDER IS CLINICAL SPECIFICATION (ascending rank, first match wins):
 - mdt_review (after poor performance): systemic therapy first, by receptor status.
-- reassessment (after the urgent reviews): progression -> next line > resection if oligometastatic,
-  EHD controlled and not progressing > [the palliative line continues] > systemic therapy continues.
+  After a recurrence on systemic therapy, the next line first.
+- reassessment (after the urgent review for ECOG 3-4): progression -> next line > resection if
+  oligometastatic, EHD controlled, not progressing, after at least 6 months of systemic therapy
+  (R40) > [the palliative line continues] > systemic therapy continues. Symptoms have no road of
+  their own (D-SYMPTOMS-OTHER).
+- Endocrine and HER2-targeted therapy are continued, not completed (R39): after resection the
+  patient is followed on them, and five years without recurrence is maintenance.
 """
 
 from __future__ import annotations
@@ -12,7 +17,8 @@ from .. import common
 from .. import guards as g
 from ..common import LATE, OWN, surgery_plan
 from ..course import Case, CourseChanges, Intent, Regimen, RegimenKind, Response
-from ..guards import EVERY, Verdict, guard, verdict
+from ..guards import EVERY, Verdict, guard, num, verdict
+from ..patient import Patient
 from ..profile import Marker, Postoperative, Profile
 from ..regimens import RegimenRow, choose
 from ..tables import PathwayTable
@@ -20,8 +26,11 @@ from ..vocabulary import PERIOPERATIVE_BLOCK, Category, Decision, Plan, Road, to
 
 OLIGOMETASTATIC_MAX = 5  # D-OLIGO: "oligometastatic" taken as at most 5 liver metastases
 BLOCK = PERIOPERATIVE_BLOCK  # D-OTHER-BLOCK: reassessed every 3 months
-WITHOUT_SURGERY = "stage IV breast cancer with liver metastases: median survival 3-15 months without surgery"
-AFTER_RESECTION = "selected breast liver metastases resected: up to 40% 5-year survival"
+SYSTEMIC_BEFORE_SURGERY = 6.0  # R40: at least two 3-month blocks with response or stable disease
+WITHOUT_SURGERY = "stage IV breast cancer with liver metastases: median survival 3-15 months without surgery (S1)"
+AFTER_RESECTION = "selected breast liver metastases resected: up to 40% 5-year survival (S2)"
+BONE_RADIOTHERAPY = "isolated bone metastasis: treated with radiotherapy alongside systemic therapy"
+BONE_CONTROLLED = "the isolated bone metastasis was treated with radiotherapy and is controlled"
 
 
 # --- guards -------------------------------------------------------------------------------------
@@ -66,6 +75,24 @@ def hr_positive(c: Case) -> Verdict:
     return verdict(hr == "positive", f"hormone receptor {hr}")
 
 
+@guard(
+    "six_months_of_systemic_therapy",
+    ">= 6 months of systemic therapy",
+    "R40",
+    reads={"course.systemic_months": (3.0, 6.0)},
+)
+def six_months_of_systemic_therapy(c: Case) -> Verdict:
+    given = c.course.systemic_months
+    ok = given >= SYSTEMIC_BEFORE_SURGERY
+    return verdict(ok, f"{num(given)} months on the current line" + (" (at least 6)" if ok else ": not yet 6"))
+
+
+@guard("recurred_on_therapy", "recurred on systemic therapy", "R33", reads={"course.failed_line": EVERY})
+def recurred_on_therapy(c: Case) -> Verdict:
+    line = c.course.failed_line
+    return verdict(line is not None, f"recurred on {line.name}" if line else "no earlier line failed")
+
+
 progression = g.response_is(Response.PROGRESSION, rules=("R33",), name="breast_progression")
 
 # --- regimens ------------------------------------------------------------------------------------
@@ -73,16 +100,26 @@ progression = g.response_is(Response.PROGRESSION, rules=("R33",), name="breast_p
 SYSTEMIC = (
     RegimenRow(
         (her2_positive, hr_positive),
-        Regimen("HER2-targeted therapy with endocrine therapy", kind=RegimenKind.TARGETED),
+        Regimen("HER2-targeted therapy with endocrine therapy", kind=RegimenKind.TARGETED, continued=True),
         ("R33",),
     ),
     RegimenRow(
-        (her2_positive,), Regimen("HER2-targeted therapy with chemotherapy", kind=RegimenKind.TARGETED), ("R33",)
+        (her2_positive,),
+        Regimen("HER2-targeted therapy with chemotherapy", kind=RegimenKind.TARGETED, continued=True),
+        ("R33",),
     ),
-    RegimenRow((hr_positive,), Regimen("Endocrine-based therapy", kind=RegimenKind.ENDOCRINE), ("R33",)),
+    RegimenRow(
+        (hr_positive,), Regimen("Endocrine-based therapy", kind=RegimenKind.ENDOCRINE, continued=True), ("R33",)
+    ),
     RegimenRow((g.always,), Regimen("Chemotherapy"), ("R33",)),
 )
 NEXT_LINE = Regimen("Next-line systemic therapy by receptor status")
+
+
+def header(p: Patient) -> str:
+    b = p.biomarkers
+    return f"hormone receptor {b.hormone_receptor}, HER2 {b.her2}"
+
 
 # --- plans ---------------------------------------------------------------------------------------
 
@@ -98,14 +135,39 @@ def _systemic(
     )
 
 
+def _bone(c: Case) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """R40: an isolated bone metastasis is treated with radiotherapy."""
+    p = c.patient
+    if p.extrahepatic != "none" and p.extrahepatic_site == "isolated_bone":
+        return (BONE_RADIOTHERAPY,), ("R40",)
+    return (), ()
+
+
 def plan_first(c: Case) -> Plan:
     chosen = choose(SYSTEMIC, c)
+    bone, rules = _bone(c)
     return _systemic(
         Category.BREAST_SYSTEMIC_FIRST,
         Intent.SYSTEMIC_FIRST,
         chosen.regimen,
-        (*chosen.reasons, "in breast cancer systemic therapy comes first; surgery is adjuvant to it", WITHOUT_SURGERY),
-        ("D-OTHER-BLOCK", *chosen.rules),
+        (
+            *chosen.reasons,
+            "in breast cancer systemic therapy comes first; surgery is adjuvant to it",
+            *bone,
+            WITHOUT_SURGERY,
+        ),
+        ("D-OTHER-BLOCK", *chosen.rules, *rules),
+    )
+
+
+def plan_next_after_recurrence(c: Case) -> Plan:
+    line = c.course.failed_line
+    return _systemic(
+        Category.PROGRESSION,
+        Intent.PALLIATIVE,
+        NEXT_LINE,
+        (f"recurrence on {line.name if line else 'systemic therapy'}: the next line, not the same one again",),
+        ("D-OTHER-BLOCK",),
     )
 
 
@@ -116,11 +178,19 @@ def plan_next(c: Case) -> Plan:
 
 
 def plan_resection(c: Case) -> Plan:
+    bone, rules = _bone(c)
+    carried = common.continuing(c)
     return surgery_plan(
         c,
         Category.RESECTABLE,
         "liver resection",
-        reasons=(AFTER_RESECTION,),
+        reasons=(
+            f"after {num(c.course.systemic_months)} months of systemic therapy with response or stable disease",
+            *((BONE_CONTROLLED,) if bone else ()),
+            AFTER_RESECTION,
+            *carried,
+        ),
+        rules=("R40", *rules, *(("R39",) if carried else ())),
         course=CourseChanges(intent=Intent.CURATIVE),
     )
 
@@ -138,15 +208,24 @@ def plan_continue(c: Case) -> Plan:
 
 ROADS: tuple[Road, ...] = (
     Road(
+        name="breast_next_line_after_recurrence",
+        source="mdt_review",
+        dest="palliative_systemic",
+        rank=OWN,
+        guards=(recurred_on_therapy,),
+        rules=("R33", "D-RECURRENCE-OTHER"),
+        label="recurred on systemic therapy",
+        plan=plan_next_after_recurrence,
+    ),
+    Road(
         name="breast_systemic_first",
         source="mdt_review",
         dest="neoadjuvant",
-        rank=OWN,
+        rank=OWN + 10,
         rules=("R33",),
         label="systemic therapy first",
         plan=plan_first,
     ),
-    common.URGENT_REVIEW_SYMPTOMS,
     Road(
         name="breast_next_line",
         source="reassessment",
@@ -155,7 +234,7 @@ ROADS: tuple[Road, ...] = (
         guards=(progression,),
         rules=("R33",),
         label="progression",
-        plan=plan_next,
+        plan=common.noting_symptoms(plan_next),
     ),
     Road(
         name="breast_resection",
@@ -170,10 +249,11 @@ ROADS: tuple[Road, ...] = (
             g.flr_at_least_30,
             g.ecog_0_1,
             g.fit_and_willing,
+            six_months_of_systemic_therapy,
         ),
-        rules=("R33", "R4"),
-        label="≤ 5, EHD controlled, not progressing",
-        plan=plan_resection,
+        rules=("R33", "R4", "R40"),
+        label="≤ 5, EHD controlled, not progressing, ≥ 6 months",
+        plan=common.noting_symptoms(plan_resection),
         lead=to_surgery,
     ),
     common.CONTINUE_PALLIATIVE_LINE,
@@ -184,15 +264,17 @@ ROADS: tuple[Road, ...] = (
         rank=LATE + 10,
         rules=("R33",),
         label="not resectable yet",
-        plan=plan_continue,
+        plan=common.noting_symptoms(plan_continue),
     ),
     *common.POSTOPERATIVE,
+    common.FIVE_YEARS_ON_MAINTENANCE,
 )
 
 PROFILE = Profile(
     name="breast",
     title="Breast cancer liver metastases",
     noun="breast",
+    own_rules=("R33",),
     sites=("breast",),
     block_months=BLOCK,
     block_rules=("D-OTHER-BLOCK",),
@@ -203,6 +285,7 @@ PROFILE = Profile(
         rules=("R33", "D-POSTOP-OTHER"),
         wording="systemic therapy ({regimen}) continues after the resection for {months} months",
     ),
+    header=header,
 )
 
 TABLE = PathwayTable(PROFILE, ROADS)

@@ -4,16 +4,18 @@ ORDER IS CLINICAL SPECIFICATION. Out of each state, roads are tried in ascending
 whose guards all pass is taken (the `transitions` library resolves transitions that share a trigger
 the same way). Shared roads (pathway/common.py) keep their ranks: poor performance (ECOG 3-4) first
 at the MDT, the urgent reviews first at reassessment, the palliative line that continues at 500.
-- mdt_review: symptomatic primary first (R25) > symptom palliation (R29, D-SYMPTOMS) > ECOG 2
-  systemic (D-ECOG) > unresectable EHD systemic (R4) > ablation for the unfit (R23) > systemic for
-  the unfit (R4) > upfront surgery for a small solitary lesion (R8) > perioperative chemotherapy
-  (R9-R12) > [upfront surgery for low-risk disease, R10: the accepted alternative, narrated as the
-  road not taken] > conversion therapy (R6, R11, R13-R16).
+- mdt_review: symptomatic primary first (R25) > symptom palliation (R29, D-SYMPTOMS) > after an
+  urgent review, the line goes on or the next line starts (D-URGENT-REVIEW) > ablation for the
+  unfit, ECOG 2 included (R23, R38) > ECOG 2 systemic (D-ECOG, R38) > unresectable EHD systemic (R4) >
+  systemic for the unfit (R4) > upfront surgery for a small solitary lesion (R8) > perioperative
+  chemotherapy (R9-R12) > [upfront surgery for low-risk disease, R10: the accepted alternative,
+  narrated as the road not taken] > conversion therapy (R6, R11, R13-R16).
 - reassessment: progression (R18) > complete response after ablation (D-ABLATION-FOLLOWUP) >
-  complete response (R19) > resectable now (R17) > resection plus ablation (R22) > two-stage (R21) >
-  PVE (R20) > repeat ablation > [the palliative line continues] > partial response continues (R16) >
-  stable or mixed adds liver-directed therapy (S4, R28).
-- liver_augmentation: stage 2 (R21) > resection after PVE (R20) > back to the MDT.
+  complete response (R19) > resectable now (R17; never on a mixed response, R37) > resection plus
+  ablation (R22) > two-stage (R21) > PVE (R20) > repeat ablation > [the palliative line continues] >
+  partial response continues (R16) > stable or mixed adds liver-directed therapy (S4, R28, R37).
+- liver_augmentation: progression at the volumetry CT (R41) > stage 2 (R21) > resection after PVE
+  (R20) > back to the MDT.
 - surgery: R2 margin (R5) > two-stage PVE (R21) > [primary next, liver first (R26, R27) >
   postoperative therapy (ADJ, R5) > surveillance (R30)].
 """
@@ -28,7 +30,8 @@ from .. import guards as g
 from ..common import LATE, OWN, surgery_plan
 from ..course import Case, CourseChanges, Intent, Response, TwoStage
 from ..guards import num
-from ..profile import FactProblem, LiverFirst, Marker, Postoperative, PrimaryAfterLiver, Profile
+from ..patient import Patient
+from ..profile import FactProblem, LiverFirst, Marker, Postoperative, PrimaryAfterLiver, Profile, primary_words
 from ..regimens import RegimenChoice, RegimenRow, choose
 from ..tables import PathwayTable
 from ..vocabulary import (
@@ -46,13 +49,17 @@ from ..vocabulary import (
 from .colorectal_regimens import CONVERSION, PALLIATIVE_DOUBLET, PERIOPERATIVE, UPFRONT_POSTOPERATIVE, next_line
 
 # Outcome figures the sources give, narrated where they apply (PATHWAY.md, "Figures worth showing").
-PERIOPERATIVE_OUTCOME = "perioperative FOLFOX adds 7-8% 3-year progression-free survival"
-CONVERTED_OUTCOME = "if converted to an R0 resection, 5-year survival 20-45%; chemotherapy alone, median 18-24 months"
-RESECTED_OUTCOME = "resected colorectal liver metastases: 5-year survival 30-50% after perioperative chemotherapy"
-CONVERTED_R0_OUTCOME = "initially unresectable disease converted to an R0 resection: 5-year survival 20-45%"
-SIRT_OUTCOME = "SIRT/TARE: about 50% objective response; local control, not the survival of resection"
+PERIOPERATIVE_OUTCOME = "perioperative FOLFOX adds 7-8% 3-year progression-free survival (S1)"
+CONVERTED_OUTCOME = (
+    "if converted to an R0 resection, 5-year survival 20-45%; chemotherapy alone, median 18-24 months (S0)"
+)
+RESECTED_OUTCOME = (
+    "resected colorectal liver metastases: 5-year survival 30-50% after perioperative chemotherapy (S0, S1)"
+)
+CONVERTED_R0_OUTCOME = "initially unresectable disease converted to an R0 resection: 5-year survival 20-45% (S0)"
+SIRT_OUTCOME = "SIRT/TARE: about 50% objective response; local control, not the survival of resection (S0)"
 
-SURGEON_FIRST = "the HPB surgeon reviews every lesion before chemotherapy starts"
+SURGEON_FIRST = "the HPB surgeon reviews every lesion before systemic therapy starts"
 
 
 # --- facts a colorectal scenario must state --------------------------------------------------
@@ -82,29 +89,78 @@ def palliative_regimen(case: Case) -> RegimenChoice:
     return choose(PALLIATIVE_DOUBLET, case)
 
 
+LIVER_LIMITS_SURVIVAL = "the liver disease, not the asymptomatic primary, limits survival"
+
+
 def liver_first(case: Case) -> LiverFirst:
-    """R26; R27 for a rectal primary with a high liver burden."""
+    """R26; R27 for a rectal primary with a high liver burden; R44: why the liver goes first."""
     if case.patient.primary.site == "rectum":
-        return "rectal primary with a high liver burden: liver first after chemotherapy, then the primary", (
-            "R26",
-            "R27",
-        )
-    return "metastases too extensive for a simultaneous operation: liver first, then the primary", ("R26",)
+        why = "rectal primary with a high liver burden: liver first after chemotherapy, then the primary"
+        return f"{why} ({LIVER_LIMITS_SURVIVAL})", ("R26", "R27", "R44")
+    why = "metastases too extensive for a simultaneous operation: liver first, then the primary"
+    return f"{why} ({LIVER_LIMITS_SURVIVAL})", ("R26", "R44")
 
 
 def primary_after_liver(case: Case) -> PrimaryAfterLiver:
     """R26/R27; D-PELVIC-RT: a node-positive rectal primary gets pelvic radiotherapy first."""
     p = case.patient.primary
-    procedure = f"resection of the {p.site} primary (liver first)"
+    procedure = f"resection of {primary_words(p.site)} (liver first)"
     if p.site != "rectum":
         return procedure, (), ("R26",)
     if p.node_positive:
         return (
             "pelvic radiotherapy, then resection of the rectal primary (liver first)",
-            ("node-positive rectal primary: pelvic radiotherapy before its resection",),
-            ("R26", "R27", "D-PELVIC-RT"),
+            (
+                "node-positive rectal primary: pelvic radiotherapy before its resection",
+                "pelvic radiotherapy over 5 weeks; the resection 6 weeks after it",
+            ),
+            ("R26", "R27", "D-PELVIC-RT", "D-PELVIC-RT-CLOCK"),
         )
     return procedure, (), ("R26", "R27")
+
+
+def workup(case: Case) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """R3, R42: CEA; PET-CT for multifocal disease (R7's count); pelvic MRI for a rectal primary."""
+    out: tuple[str, ...] = ("workup complete: triple-phase CT, CT chest, fitness, volumetry and CEA",)
+    if g.multifocal_facts(case):
+        out += ("multifocal disease: PET-CT to exclude extrahepatic disease",)
+    if case.patient.primary.site == "rectum":
+        return (*out, "rectal primary: pelvic MRI stages it"), ("R42",)
+    return out, ()
+
+
+def header(patient: Patient) -> str:
+    b = patient.biomarkers
+    mmr = b.mmr if b.mmr != "unknown" else "MMR unknown"
+    cea = f"; CEA {num(patient.cea_ng_ml)} ng/mL" if patient.cea_ng_ml is not None else ""
+    return f"RAS {b.ras}, BRAF {b.braf}, {mmr}{cea}"
+
+
+def follow_up_figures(case: Case) -> tuple[str, ...]:
+    """R44: what follow-up after resection of colorectal liver metastases looks like (S0, S1, S3):
+    the figures at the start of surveillance, and at a recurrence how this one compares."""
+    course = case.course
+    if course.last_curative_month is None:
+        return ()
+    synchronous = case.patient.presentation == "synchronous"
+    dfi, disseminated = (6, 95) if synchronous else (10, 42)
+    kind = "synchronous" if synchronous else "metachronous"
+    if course.recurrence in ("liver_only", "extrahepatic"):
+        after = num(round(course.now - course.last_curative_month, 1))
+        out: tuple[str, ...] = (
+            f"recurrence {after} months after the last liver treatment; median disease-free interval for "
+            f"{kind} disease {dfi} months (S3)",
+        )
+        if course.recurrence == "liver_only":
+            out += ("about 20% of recurrences are liver-only and re-resectable (S0, S1, S3)",)
+        else:
+            out += (f"disseminated recurrence: {disseminated}% of recurrences in {kind} disease (S3)",)
+        return out
+    return (
+        "after resection up to 60% recur, 90% of them within 2 years; about 20% are liver-only and re-resectable "
+        "(S0, S1, S3)",
+        f"{kind} disease: median disease-free interval {dfi} months, disseminated recurrence in {disseminated}% (S3)",
+    )
 
 
 # --- plans: what each road decides ----------------------------------------------------------
@@ -121,23 +177,62 @@ def plan_primary_first(case: Case) -> Plan:
     site = case.patient.primary.site
     return Plan(
         Decision(
-            Category.SYNCHRONOUS_SYMPTOMATIC_PRIMARY, Intent.PRIMARY_FIRST, None, f"resection of the {site} primary"
+            Category.SYNCHRONOUS_SYMPTOMATIC_PRIMARY, Intent.PRIMARY_FIRST, None, f"resection of {primary_words(site)}"
         ),
         reasons=("the liver is addressed after the primary, at a new MDT review",),
         patient={"primary": {"resected": True, "symptomatic": False}},
+        course=CourseChanges(urgent_review=False),
     )
+
+
+def _line_after_review(case: Case) -> tuple[RegimenChoice | None, dict[str, Any], list[str], tuple[str, ...]]:
+    """D-URGENT-REVIEW: a progression read at the reassessment that called the review takes the next line."""
+    if case.course.response != Response.PROGRESSION:
+        return None, {}, [], ()
+    patient, intervals, rules = common.failure_intervals(case, "progression", case.course.now)
+    months = patient.get("oxaliplatin_failure_months")
+    return next_line(case.course.regimen, months), patient, intervals, rules
 
 
 def plan_symptom_palliation(case: Case) -> Plan:
     procedure = "palliative liver-directed therapy (TACE or TARE)"
     if "biliary_obstruction" in case.patient.symptoms:
         procedure += " with biliary drainage"
+    nl, patient, intervals, rules = _line_after_review(case)
+    regimen = nl.regimen if nl is not None else case.course.regimen
+    reasons: tuple[str, ...] = ("liver-directed therapy controls symptoms; it does not give the survival of resection",)
+    changes = CourseChanges(intent=Intent.PALLIATIVE, block_months=CONVERSION_BLOCK, urgent_review=False)
+    if nl is not None:
+        reasons = (*nl.reasons, *intervals, *reasons)
+        rules = (*rules, *nl.rules, "D-URGENT-REVIEW")
+        changes["regimen"] = nl.regimen
     return Plan(
-        Decision(Category.SYMPTOMATIC_LIVER_DISEASE, Intent.PALLIATIVE, common.regimen_name(case), procedure),
-        reasons=("liver-directed therapy controls symptoms; it does not give the survival of resection",),
-        rules=("R28",),
-        course=CourseChanges(intent=Intent.PALLIATIVE, block_months=CONVERSION_BLOCK),
-        patient={"symptoms": []},
+        Decision(Category.SYMPTOMATIC_LIVER_DISEASE, Intent.PALLIATIVE, regimen.name if regimen else None, procedure),
+        reasons=reasons,
+        rules=("R28", *rules),
+        course=changes,
+        patient={**patient, "symptoms": []},
+    )
+
+
+def plan_after_urgent_review(case: Case) -> Plan:
+    """D-URGENT-REVIEW: the response just read decides; the symptom is answered and not reviewed again."""
+    nl, patient, intervals, rules = _line_after_review(case)
+    symptoms = ", ".join(s.replace("_", " ") for s in case.patient.symptoms) or "the symptoms"
+    if nl is not None:
+        regimen, reasons = nl.regimen, (*nl.reasons, *intervals)
+        rules = (*rules, *nl.rules)
+    else:
+        chosen = case.course.regimen or choose(PALLIATIVE_DOUBLET, case).regimen
+        regimen, reasons = chosen, (f"the reassessment showed no progression: {chosen.name} goes on",)
+    return Plan(
+        Decision(Category.URGENT_REVIEW, Intent.PALLIATIVE, regimen.name, None),
+        reasons=(*reasons, f"{symptoms}: supportive care alongside; no operation while the patient is this unwell"),
+        rules=("D-URGENT-REVIEW", *rules),
+        course=CourseChanges(
+            intent=Intent.PALLIATIVE, regimen=regimen, block_months=CONVERSION_BLOCK, urgent_review=False
+        ),
+        patient={**patient, "symptoms": []},
     )
 
 
@@ -168,12 +263,16 @@ def plan_systemic_ehd(case: Case) -> Plan:
 def plan_ablation(case: Case) -> Plan:
     lv = case.patient.liver
     reasons: tuple[str, ...] = ("radiofrequency ablation as the primary treatment, no chemotherapy first",)
+    if case.patient.ecog == 2:
+        reasons += ("ECOG 2 counts as unfit for major surgery, not for ablation",)
     if lv.largest_cm > g.ABLATION_BEST_CM:
         reasons += (f"lesions over 3 cm ({num(lv.largest_cm)} cm) ablate less reliably",)
     return Plan(
         Decision(Category.ABLATION_CANDIDATE, Intent.ABLATIVE, None, "radiofrequency ablation of all metastases"),
         reasons=reasons,
-        course=CourseChanges(intent=Intent.ABLATIVE, block_months=CONVERSION_BLOCK, regimen=None),
+        course=CourseChanges(
+            intent=Intent.ABLATIVE, block_months=CONVERSION_BLOCK, regimen=None, last_curative_month=case.course.now
+        ),
     )
 
 
@@ -259,8 +358,9 @@ def plan_conversion(case: Case) -> Plan:
 
 def plan_progression(case: Case) -> Plan:
     course = case.course
-    nl = next_line(course.regimen)
-    reasons = list(nl.reasons)
+    patient, intervals, interval_rules = common.failure_intervals(case, "progression", case.course.now)
+    nl = next_line(course.regimen, patient.get("oxaliplatin_failure_months"))
+    reasons = [*nl.reasons, *intervals]
     if course.intent == Intent.PERIOPERATIVE:
         reasons.append(
             "progression on perioperative chemotherapy signals aggressive biology: best salvage, not resection"
@@ -269,15 +369,37 @@ def plan_progression(case: Case) -> Plan:
     return Plan(
         Decision(Category.PROGRESSION, Intent.PALLIATIVE, nl.regimen.name, None),
         reasons=tuple(reasons),
-        rules=nl.rules,
+        rules=(*nl.rules, *interval_rules),
         course=CourseChanges(intent=Intent.PALLIATIVE, regimen=nl.regimen, block_months=CONVERSION_BLOCK),
+        patient=patient,
+    )
+
+
+def plan_progression_at_volumetry(case: Case) -> Plan:
+    """R41: the disease progressed while the remnant regrew: no resection; the next line (R18)."""
+    plan = plan_progression(case)
+    two_stage = case.course.two_stage == TwoStage.STAGE_1_DONE
+    stage = "the disease progressed between the stages, off chemotherapy: stage 2 is not done"
+    if not two_stage:
+        stage = "the disease progressed while the remnant regrew: no resection"
+    after = [r.replace("progression on ", "the last line was ", 1) for r in plan.reasons]
+    return Plan(
+        plan.decision,
+        (
+            f"the volumetry CT restages: {stage}",
+            *(("a share of patients never reach stage 2 for this reason",) if two_stage else ()),
+            *after,
+        ),
+        plan.rules,
+        course=CourseChanges(**plan.course, two_stage=TwoStage.NONE),
+        patient=plan.patient,
     )
 
 
 def plan_ablation_complete(case: Case) -> Plan:
     return Plan(
         Decision(Category.COMPLETE_ABLATION, Intent.ABLATIVE, None, "surveillance after ablation"),
-        course=CourseChanges(liver_treated=True, last_curative_month=case.course.month),
+        course=CourseChanges(liver_treated=True),
     )
 
 
@@ -297,13 +419,17 @@ def _converted(case: Case) -> Category:
 
 def plan_resect_now(case: Case) -> Plan:
     perioperative = case.course.intent == Intent.PERIOPERATIVE
-    warnings = () if perioperative else (pitfalls.INERTIA.warn("avoided: the team re-evaluated the responder"),)
+    outcome = RESECTED_OUTCOME if perioperative else CONVERTED_R0_OUTCOME
+    reasons: tuple[str, ...] = ("all resectability criteria now met", outcome)
+    if not perioperative:
+        reasons += (
+            "re-evaluated for resection at this reassessment: operate now, not more chemotherapy (no treatment inertia)",
+        )
     return surgery_plan(
         case,
         _converted(case),
         "liver resection",
-        reasons=("all resectability criteria now met", RESECTED_OUTCOME if perioperative else CONVERTED_R0_OUTCOME),
-        warnings=warnings,
+        reasons=reasons,
         course=CourseChanges(intent=Intent.CURATIVE, two_stage=TwoStage.NONE),
     )
 
@@ -358,13 +484,24 @@ def plan_continue(case: Case) -> Plan:
     regimen = common.regimen_name(case)
     return Plan(
         Decision(Category.PARTIAL_RESPONSE, Intent.CONVERSION, regimen, None),
-        reasons=(f"responding but not yet resectable: another 2 months of {regimen}",),
-        warnings=(*_prolonged(case), pitfalls.INERTIA.warn("re-evaluate for resection at the next reassessment")),
+        reasons=(
+            f"responding but not yet resectable: another 2 months of {regimen}",
+            "re-evaluated for resection at every reassessment (R17: the remedy for treatment inertia)",
+        ),
+        rules=("R17",),
+        warnings=_prolonged(case),
         course=CourseChanges(intent=Intent.CONVERSION, block_months=CONVERSION_BLOCK),
     )
 
 
 def plan_liver_directed(case: Case) -> Plan:
+    mixed = case.course.response == Response.MIXED
+    why = (
+        "mixed response: the growing lesions show resistant disease, so no resection now; liver-directed "
+        "therapy is added while systemic therapy continues"
+        if mixed
+        else "stable response: add liver-directed therapy while systemic therapy continues"
+    )
     return Plan(
         Decision(
             Category.STABLE_OR_MIXED,
@@ -372,7 +509,8 @@ def plan_liver_directed(case: Case) -> Plan:
             common.regimen_name(case),
             "liver-directed therapy (TARE/Y-90 or TACE)",
         ),
-        reasons=("stable or mixed response: add liver-directed therapy while systemic therapy continues", SIRT_OUTCOME),
+        reasons=(why, SIRT_OUTCOME),
+        rules=("R37",) if mixed else (),
         warnings=_prolonged(case),
         course=CourseChanges(block_months=CONVERSION_BLOCK),
     )
@@ -420,7 +558,22 @@ residual_after_ablation = g.response_is(
 )
 responding = g.response_is(Response.PARTIAL, Response.COMPLETE, rules=("R16",))
 stable_or_mixed = g.response_is(Response.STABLE, Response.MIXED, rules=("R28",))
-ablative = g.intent_is(Intent.ABLATIVE)
+ablative = g.intent_is(Intent.ABLATIVE, rules=("D-ABLATION-FOLLOWUP",))
+progression_at_volumetry = g.response_is(Response.PROGRESSION, rules=("R41",), name="progression_at_volumetry")
+
+
+@g.guard(
+    "urgent_review",
+    "after an urgent review",
+    "R29",
+    "D-URGENT-REVIEW",
+    reads={"course.urgent_review": g.EVERY},
+    context=True,
+)
+def urgent_review(c: Case) -> g.Verdict:
+    on = c.course.urgent_review
+    return g.verdict(on, "an urgent review called from the reassessment" if on else "a scheduled MDT review")
+
 
 ROADS: tuple[Road, ...] = (
     # mdt_review (first match wins; see the module docstring)
@@ -445,12 +598,32 @@ ROADS: tuple[Road, ...] = (
         plan=plan_symptom_palliation,
     ),
     Road(
+        name="after_urgent_review",
+        source="mdt_review",
+        dest="palliative_systemic",
+        rank=OWN + 15,
+        guards=(urgent_review,),
+        rules=("R29", "D-URGENT-REVIEW"),
+        label="after an urgent review",
+        plan=plan_after_urgent_review,
+    ),
+    Road(
+        name="ablation_unfit",
+        source="mdt_review",
+        dest="locoregional",
+        rank=OWN + 20,
+        guards=(g.unfit_for_major_surgery, g.no_ehd, g.rfa_eligible_extent),
+        rules=("R23", "R38"),
+        label="unfit (ECOG 2 too); ≤ 9 lesions ≤ 4 cm, no EHD",
+        plan=plan_ablation,
+    ),
+    Road(
         name="systemic_ecog_2",
         source="mdt_review",
         dest="palliative_systemic",
-        rank=OWN + 20,
+        rank=OWN + 30,
         guards=(g.ecog_2,),
-        rules=("R4", "D-ECOG"),
+        rules=("R4", "D-ECOG", "R38"),
         label="ECOG 2",
         plan=plan_systemic_unfit,
     ),
@@ -458,21 +631,11 @@ ROADS: tuple[Road, ...] = (
         name="systemic_unresectable_ehd",
         source="mdt_review",
         dest="palliative_systemic",
-        rank=OWN + 30,
+        rank=OWN + 40,
         guards=(g.unresectable_ehd,),
         rules=("R4",),
         label="unresectable EHD",
         plan=plan_systemic_ehd,
-    ),
-    Road(
-        name="ablation_unfit",
-        source="mdt_review",
-        dest="locoregional",
-        rank=OWN + 40,
-        guards=(g.unfit_or_refuses, g.no_ehd, g.rfa_eligible_extent),
-        rules=("R23",),
-        label="unfit; ≤ 9 lesions ≤ 4 cm, no EHD",
-        plan=plan_ablation,
     ),
     Road(
         name="systemic_unfit",
@@ -554,8 +717,8 @@ ROADS: tuple[Road, ...] = (
         source="reassessment",
         dest="surgery",
         rank=OWN + 20,
-        guards=(complete_response, *g.OPERABLE),
-        rules=("R19",),
+        guards=(complete_response, g.r0_achievable, g.flr_at_least_30, *g.OPERABLE),
+        rules=("R19", "R4"),
         label="complete response",
         plan=plan_complete_response,
         lead=to_surgery,
@@ -565,8 +728,8 @@ ROADS: tuple[Road, ...] = (
         source="reassessment",
         dest="surgery",
         rank=OWN + 30,
-        guards=NOW,
-        rules=("R17", "R4"),
+        guards=(*NOW, g.not_mixed),
+        rules=("R17", "R4", "R37"),
         label="resectable now",
         plan=plan_resect_now,
         lead=to_surgery,
@@ -578,6 +741,7 @@ ROADS: tuple[Road, ...] = (
         rank=OWN + 40,
         guards=(
             g.no_progression,
+            g.not_mixed,
             g.r0_achievable,
             g.at_most_10_lesions,
             g.flr_below_30,
@@ -594,7 +758,15 @@ ROADS: tuple[Road, ...] = (
         source="reassessment",
         dest="surgery",
         rank=OWN + 50,
-        guards=(g.no_progression, g.r0_achievable, g.at_most_10_lesions, g.flr_below_30, g.bilobar, *g.OPERABLE),
+        guards=(
+            g.no_progression,
+            g.not_mixed,
+            g.r0_achievable,
+            g.at_most_10_lesions,
+            g.flr_below_30,
+            g.bilobar,
+            *g.OPERABLE,
+        ),
         rules=("R21",),
         label="FLR < 30%, bilobar",
         plan=plan_two_stage,
@@ -605,7 +777,15 @@ ROADS: tuple[Road, ...] = (
         source="reassessment",
         dest="liver_augmentation",
         rank=OWN + 60,
-        guards=(g.no_progression, g.r0_achievable, g.at_most_10_lesions, g.flr_below_30, g.one_lobe, *g.OPERABLE),
+        guards=(
+            g.no_progression,
+            g.not_mixed,
+            g.r0_achievable,
+            g.at_most_10_lesions,
+            g.flr_below_30,
+            g.one_lobe,
+            *g.OPERABLE,
+        ),
         rules=("R20",),
         label="FLR < 30%, one lobe",
         plan=plan_pve,
@@ -639,15 +819,25 @@ ROADS: tuple[Road, ...] = (
         rank=LATE + 20,
         guards=(stable_or_mixed,),
         rules=("R28",),
-        label="stable or mixed",
+        label="stable or mixed (R37)",
         plan=plan_liver_directed,
     ),
     # liver_augmentation
     Road(
+        name="progression_at_volumetry",
+        source="liver_augmentation",
+        dest="palliative_systemic",
+        rank=OWN,
+        guards=(progression_at_volumetry,),
+        rules=("R41", "R18"),
+        label="progression at volumetry",
+        plan=plan_progression_at_volumetry,
+    ),
+    Road(
         name="stage_two_hepatectomy",
         source="liver_augmentation",
         dest="surgery",
-        rank=OWN,
+        rank=OWN + 5,
         guards=(g.two_stage_stage1_done, g.flr_at_least_30, g.no_progression, *g.OPERABLE),
         rules=("R21", "R4"),
         label="stage 2: FLR ≥ 30%",
@@ -699,10 +889,15 @@ PROFILE = Profile(
     postoperative=Postoperative(6.0, in_total=True, rules=()),
     surveillance_marker="CEA",
     liver_biopsy_acceptable=False,
+    rule_scope="colorectal",
+    site_words={"colon": "colon", "rectum": "rectal"},
     check_primary=check_primary,
     palliative_regimen=palliative_regimen,
     liver_first=liver_first,
     primary_after_liver=primary_after_liver,
+    workup=workup,
+    header=header,
+    follow_up_figures=follow_up_figures,
 )
 
 TABLE = PathwayTable(PROFILE, ROADS)

@@ -9,8 +9,8 @@ from ..regimens import RegimenChoice, RegimenRow
 FOLFOX = Regimen("FOLFOX", oxaliplatin=True)
 FOLFIRI = Regimen("FOLFIRI")
 IMMUNOTHERAPY = Regimen("Immunotherapy (pembrolizumab or nivolumab)", kind=RegimenKind.IMMUNOTHERAPY)
-FOLFOX_EGFR = Regimen("FOLFOX + anti-EGFR (cetuximab or panitumumab)", oxaliplatin=True)
-FOLFIRI_EGFR = Regimen("FOLFIRI + anti-EGFR (cetuximab or panitumumab)")
+FOLFOX_EGFR = Regimen("FOLFOX + anti-EGFR (cetuximab or panitumumab)", oxaliplatin=True, anti_egfr=True)
+FOLFIRI_EGFR = Regimen("FOLFIRI + anti-EGFR (cetuximab or panitumumab)", anti_egfr=True)
 FOLFOXIRI_BEV = Regimen("FOLFOXIRI + bevacizumab", oxaliplatin=True, bevacizumab=True)
 FOLFOX_BEV = Regimen("FOLFOX + bevacizumab", oxaliplatin=True, bevacizumab=True)
 FOLFIRI_BEV = Regimen("FOLFIRI + bevacizumab", bevacizumab=True)
@@ -37,8 +37,32 @@ def oxaliplatin_failed(c: Case) -> Verdict:
     if months is None:
         return Verdict(False, ("no recurrence after adjuvant oxaliplatin",))
     within = months <= OXALIPLATIN_FAILURE_MONTHS
-    text = f"recurrence {num(months)} months after adjuvant oxaliplatin"
+    text = f"{num(months)} months since the last oxaliplatin"
     return Verdict(within, (text + (" (within 12): oxaliplatin failed" if within else " (beyond 12)"),))
+
+
+@guard(
+    "anti_egfr_failed_within_12",
+    "anti-EGFR failed <= 12 months",
+    "R13b",
+    reads={"patient.anti_egfr_failure_months": (None, 12, 13)},
+)
+def anti_egfr_failed(c: Case) -> Verdict:
+    months = c.patient.anti_egfr_failure_months
+    if months is None:
+        return Verdict(False, ("no recurrence after an anti-EGFR antibody",))
+    within = months <= OXALIPLATIN_FAILURE_MONTHS
+    text = f"{num(months)} months since the last anti-EGFR antibody"
+    return Verdict(within, (text + (" (within 12): bevacizumab instead" if within else " (beyond 12)"),))
+
+
+@guard("failed_on_oxaliplatin", "recurred on oxaliplatin", "D-NEXT-LINE", reads={"course.failed_line": EVERY})
+def failed_on_oxaliplatin(c: Case) -> Verdict:
+    line = c.course.failed_line
+    ok = line is not None and line.oxaliplatin
+    return Verdict(
+        ok, (f"the last line ({line.name}) held oxaliplatin" if ok and line else "the last line held no oxaliplatin",)
+    )
 
 
 @guard(
@@ -80,18 +104,33 @@ UPFRONT_POSTOPERATIVE = (
     RegimenRow((always,), FOLFOX, ("R8",)),
 )
 
-# R11, R13-R15: conversion therapy for initially unresectable disease.
+# R13b: after an anti-EGFR antibody failed within 12 months, bevacizumab instead, the backbone
+# switched (D-NEXT-LINE); no oxaliplatin within 12 months of its failure (R12b): then the MDT chooses.
+AFTER_ANTI_EGFR = (
+    RegimenRow(
+        (pmmr, wild_type, left_sided, anti_egfr_failed, failed_on_oxaliplatin), FOLFIRI_BEV, ("R13b", "D-NEXT-LINE")
+    ),
+    RegimenRow((pmmr, wild_type, left_sided, anti_egfr_failed, oxaliplatin_failed), MDT_NEXT_LINE, ("R13b", "R12b")),
+    RegimenRow((pmmr, wild_type, left_sided, anti_egfr_failed), FOLFOX_BEV, ("R13b", "D-NEXT-LINE")),
+)
+
+# R11, R13-R15: conversion therapy for initially unresectable disease; R12b: no oxaliplatin within
+# 12 months of its failure, triplets included.
 CONVERSION = (
     RegimenRow((dmmr,), IMMUNOTHERAPY, ("R11",)),
+    RegimenRow((pmmr, ras_or_braf_mutant, oxaliplatin_failed), FOLFIRI_BEV, ("R15", "R12", "R12b")),
     RegimenRow((pmmr, ras_or_braf_mutant), FOLFOXIRI_BEV, ("R15",)),
-    RegimenRow((pmmr, wild_type, left_sided, oxaliplatin_failed), FOLFIRI_EGFR, ("R13", "R12", "D-R12-CONVERSION")),
+    *AFTER_ANTI_EGFR,
+    RegimenRow((pmmr, wild_type, left_sided, oxaliplatin_failed), FOLFIRI_EGFR, ("R13", "R12", "R12b")),
     RegimenRow((pmmr, wild_type, left_sided), FOLFOX_EGFR, ("R13",)),
+    RegimenRow((pmmr, wild_type, right_sided, oxaliplatin_failed), FOLFIRI_BEV, ("R14", "R12", "R12b")),
     RegimenRow((pmmr, wild_type, right_sided), FOLFOXIRI_BEV, ("R14",)),
 )
 
 # D-PALLIATIVE-REGIMEN: ECOG 2 gets a doublet by molecular profile, never a triplet.
 PALLIATIVE_DOUBLET = (
     RegimenRow((dmmr,), IMMUNOTHERAPY, ("R11",)),
+    *AFTER_ANTI_EGFR,
     RegimenRow((wild_type, left_sided, oxaliplatin_failed), FOLFIRI_EGFR, ("R13", "R12", "D-PALLIATIVE-REGIMEN")),
     RegimenRow((wild_type, left_sided), FOLFOX_EGFR, ("R13", "D-PALLIATIVE-REGIMEN")),
     RegimenRow((oxaliplatin_failed,), FOLFIRI_BEV, ("R12", "D-PALLIATIVE-REGIMEN")),
@@ -99,13 +138,27 @@ PALLIATIVE_DOUBLET = (
 )
 
 
-def next_line(current: Regimen | None) -> RegimenChoice:
-    """D-NEXT-LINE: after progression, switch the chemotherapy backbone (R18)."""
+def next_line(current: Regimen | None, oxaliplatin_months: float | None = None) -> RegimenChoice:
+    """D-NEXT-LINE: after progression, switch the chemotherapy backbone (R18). R13b: an anti-EGFR
+    antibody gives way to bevacizumab. R12b: no oxaliplatin within 12 months of the last dose."""
+    rules: tuple[str, ...] = ("R18", "D-NEXT-LINE")
     if current is None:
-        return RegimenChoice(MDT_NEXT_LINE, ("R18", "D-NEXT-LINE"), ("no earlier line recorded",))
+        return RegimenChoice(MDT_NEXT_LINE, rules, ("no earlier line recorded",))
     name = current.name
+    egfr = ("R13b",) if current.anti_egfr else ()
+    biologic = ", bevacizumab instead of the anti-EGFR antibody" if current.anti_egfr else ""
     if current.kind == "chemotherapy" and name.startswith("FOLFOX") and not name.startswith("FOLFOXIRI"):
-        return RegimenChoice(FOLFIRI_BEV, ("R18", "D-NEXT-LINE"), (f"progression on {name}: switch to irinotecan",))
+        why = f"progression on {name}: switch to irinotecan{biologic}"
+        return RegimenChoice(FOLFIRI_BEV, (*rules, *egfr), (why,))
     if current.kind == "chemotherapy" and name.startswith("FOLFIRI"):
-        return RegimenChoice(FOLFOX_BEV, ("R18", "D-NEXT-LINE"), (f"progression on {name}: switch to oxaliplatin",))
-    return RegimenChoice(MDT_NEXT_LINE, ("R18", "D-NEXT-LINE"), (f"progression on {name}",))
+        if oxaliplatin_months is not None and oxaliplatin_months <= OXALIPLATIN_FAILURE_MONTHS:
+            why = f"progression on {name}, at most 12 months after oxaliplatin: no oxaliplatin again (R12b)"
+            return RegimenChoice(MDT_NEXT_LINE, (*rules, "R12", "R12b", *egfr), (why,))
+        why = f"progression on {name}: switch to oxaliplatin{biologic}"
+        return RegimenChoice(FOLFOX_BEV, (*rules, *egfr), (why,))
+    if name.startswith("FOLFOXIRI"):
+        why = f"progression on {name}: oxaliplatin and irinotecan both given, the MDT chooses the next line"
+        if oxaliplatin_months is not None and oxaliplatin_months <= OXALIPLATIN_FAILURE_MONTHS:
+            return RegimenChoice(MDT_NEXT_LINE, (*rules, "R12", "R12b"), (f"{why}, without oxaliplatin (R12b)",))
+        return RegimenChoice(MDT_NEXT_LINE, rules, (why,))
+    return RegimenChoice(MDT_NEXT_LINE, rules, (f"progression on {name}",))

@@ -3,8 +3,9 @@
 ORDER IS CLINICAL SPECIFICATION (ascending rank, first match wins):
 - mdt_review (after poor performance): solitary -> chemotherapy (+ trastuzumab if HER2+) before
   resection > multiple -> systemic therapy only.
-- reassessment (after the urgent reviews): progression -> systemic only > still solitary ->
-  resection > systemic therapy only.
+- reassessment (after the urgent review for ECOG 3-4): progression -> systemic only > still
+  solitary -> resection > systemic therapy only. Symptoms have no road of their own
+  (D-SYMPTOMS-OTHER).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from ..tables import PathwayTable
 from ..vocabulary import PERIOPERATIVE_BLOCK, Category, Decision, Plan, Road, to_surgery
 
 BLOCK = PERIOPERATIVE_BLOCK  # D-OTHER-BLOCK: reassessed every 3 months
-OUTCOME = "resection of a solitary gastric metastasis: 5-year survival 23.8%, median 22 months"
+OUTCOME = "resection of a solitary gastric metastasis: 5-year survival 23.8%, median 22 months (S0)"
 
 # --- guards -------------------------------------------------------------------------------------
 
@@ -124,7 +125,6 @@ ROADS: tuple[Road, ...] = (
         label="multiple metastases",
         plan=plan_systemic_only,
     ),
-    common.URGENT_REVIEW_SYMPTOMS,
     Road(
         name="gastric_progression",
         source="reassessment",
@@ -133,17 +133,17 @@ ROADS: tuple[Road, ...] = (
         guards=(progression,),
         rules=("R34",),
         label="progression",
-        plan=plan_systemic_only,
+        plan=common.noting_symptoms(plan_systemic_only),
     ),
     Road(
         name="gastric_resection",
         source="reassessment",
         dest="surgery",
         rank=OWN + 10,
-        guards=(began_solitary, solitary, *g.RESECTABLE_NOW),
+        guards=(began_solitary, solitary, *g.RESECTABLE_ANY_PRIMARY_NOW),
         rules=("R34", "R4"),
         label="still solitary, resectable",
-        plan=plan_resection,
+        plan=common.noting_symptoms(plan_resection),
         lead=to_surgery,
     ),
     Road(
@@ -153,7 +153,7 @@ ROADS: tuple[Road, ...] = (
         rank=OWN + 20,
         rules=("R34",),
         label="otherwise",
-        plan=plan_continue,
+        plan=common.noting_symptoms(plan_continue),
     ),
     *common.POSTOPERATIVE,
 )
@@ -162,11 +162,13 @@ PROFILE = Profile(
     name="gastric",
     title="Gastric cancer liver metastases",
     noun="gastric",
+    own_rules=("R34",),
     sites=("gastric",),
     block_months=BLOCK,
     block_rules=("D-OTHER-BLOCK",),
     markers=(Marker("HER2", "her2"),),
     postoperative=Postoperative(6.0, in_total=True, rules=("R34", "D-POSTOP-OTHER")),
+    header=lambda p: f"HER2 {p.biomarkers.her2}",
 )
 
 TABLE = PathwayTable(PROFILE, ROADS)

@@ -1,10 +1,13 @@
 """GIST liver metastases (R35): the GIST pathway's table.
 
 ORDER IS CLINICAL SPECIFICATION (ascending rank, first match wins):
-- mdt_review (after poor performance): imatinib first.
-- reassessment (after the urgent reviews): unifocal progression -> resect it > multifocal
-  progression -> next-line TKI > responsive or stable and resectable -> resection > [the palliative
-  line continues] > imatinib continues.
+- mdt_review (after poor performance): a recurrence on a TKI -> the next TKI > imatinib first.
+- reassessment (after the urgent review for ECOG 3-4): unifocal progression -> resect it >
+  multifocal progression -> next-line TKI > responsive or stable and resectable -> resection >
+  [the palliative line continues] > imatinib continues. Symptoms have no road of their own
+  (D-SYMPTOMS-OTHER).
+- The TKI is continued, not completed (R39): after resection the patient is followed on it, and
+  five years without recurrence is maintenance.
 """
 
 from __future__ import annotations
@@ -14,13 +17,13 @@ from .. import guards as g
 from ..common import LATE, OWN, surgery_plan
 from ..course import Case, CourseChanges, Intent, Regimen, RegimenKind, Response
 from ..guards import EVERY, Verdict, guard, verdict
-from ..profile import Postoperative, Profile
+from ..profile import Profile
 from ..tables import PathwayTable
-from ..vocabulary import PERIOPERATIVE_BLOCK, Category, Decision, Plan, Road, to_surgery
+from ..vocabulary import PERIOPERATIVE_BLOCK, Category, Decision, Plan, Road, const, to_surgery
 
 BLOCK = PERIOPERATIVE_BLOCK  # D-OTHER-BLOCK: reassessed every 3 months
-IMATINIB = Regimen("Imatinib (tyrosine kinase inhibitor)", kind=RegimenKind.TARGETED)
-NEXT_TKI = Regimen("Next-line tyrosine kinase inhibitor", kind=RegimenKind.TARGETED)
+IMATINIB = Regimen("Imatinib (tyrosine kinase inhibitor)", kind=RegimenKind.TARGETED, continued=True)
+NEXT_TKI = Regimen("Next-line tyrosine kinase inhibitor", kind=RegimenKind.TARGETED, continued=True)
 
 # --- guards -------------------------------------------------------------------------------------
 
@@ -47,7 +50,15 @@ def unifocal_progression(c: Case) -> Verdict:
     return verdict(False, f"progression in {n if n is not None else 'an unstated number of'} lesions: not unifocal")
 
 
+@guard("recurred_on_tki", "recurred on a TKI", "R35", reads={"course.failed_line": EVERY})
+def recurred_on_tki(c: Case) -> Verdict:
+    line = c.course.failed_line
+    on = line is not None and line.kind == RegimenKind.TARGETED
+    return verdict(on, f"recurred on {line.name}" if on and line else "no TKI failed before")
+
+
 progression = g.response_is(Response.PROGRESSION, rules=("R35",), name="gist_progression")
+partial_resection = g.intent_is(Intent.PALLIATIVE, rules=("R35",))
 
 # --- plans ---------------------------------------------------------------------------------------
 
@@ -74,13 +85,35 @@ def plan_next(c: Case) -> Plan:
     )
 
 
+def plan_next_after_recurrence(c: Case) -> Plan:
+    line = c.course.failed_line
+    return _tki(
+        Category.GIST_PROGRESSION,
+        Intent.PALLIATIVE,
+        NEXT_TKI,
+        f"recurrence on {line.name if line else 'a TKI'}: the next tyrosine kinase inhibitor",
+    )
+
+
 def plan_unifocal(c: Case) -> Plan:
     return surgery_plan(
         c,
         Category.GIST_UNIFOCAL_PROGRESSION,
         "resection of the progressing lesion",
-        reasons=("imatinib continues for the responding disease",),
-        course=CourseChanges(intent=Intent.CURATIVE),
+        reasons=("only the progressing lesion is removed: the responding lesions stay, imatinib continues",),
+        rules=("R39",),
+        course=CourseChanges(intent=Intent.PALLIATIVE),
+        intent=Intent.PALLIATIVE,
+    )
+
+
+def plan_tki_after_partial_resection(c: Case) -> Plan:
+    regimen = c.course.regimen
+    return Plan(
+        Decision(Category.GIST_TKI, Intent.PALLIATIVE, regimen.name if regimen else None, None),
+        reasons=("the responding lesions are still in place: the TKI goes on, reassessed every 3 months",),
+        rules=("D-OTHER-BLOCK",),
+        course=CourseChanges(block_months=BLOCK),
     )
 
 
@@ -90,6 +123,7 @@ def plan_resection(c: Case) -> Plan:
         Category.GIST_RESPONSIVE,
         "metastatectomy (liver resection)",
         reasons=("resect while responsive or stable; the TKI continues after surgery",),
+        rules=("R39",),
         course=CourseChanges(intent=Intent.CURATIVE),
     )
 
@@ -107,15 +141,24 @@ def plan_continue(c: Case) -> Plan:
 
 ROADS: tuple[Road, ...] = (
     Road(
+        name="gist_next_tki_after_recurrence",
+        source="mdt_review",
+        dest="palliative_systemic",
+        rank=OWN,
+        guards=(recurred_on_tki,),
+        rules=("R35", "D-RECURRENCE-OTHER"),
+        label="recurred on a TKI",
+        plan=plan_next_after_recurrence,
+    ),
+    Road(
         name="gist_imatinib_first",
         source="mdt_review",
         dest="neoadjuvant",
-        rank=OWN,
+        rank=OWN + 10,
         rules=("R35",),
         label="imatinib first",
         plan=plan_imatinib,
     ),
-    common.URGENT_REVIEW_SYMPTOMS,
     Road(
         name="gist_unifocal_progression",
         source="reassessment",
@@ -124,7 +167,7 @@ ROADS: tuple[Road, ...] = (
         guards=(unifocal_progression, *g.OPERABLE),
         rules=("R35", "R4"),
         label="unifocal progression",
-        plan=plan_unifocal,
+        plan=common.noting_symptoms(plan_unifocal),
         lead=to_surgery,
     ),
     Road(
@@ -135,17 +178,17 @@ ROADS: tuple[Road, ...] = (
         guards=(progression,),
         rules=("R35",),
         label="multifocal progression",
-        plan=plan_next,
+        plan=common.noting_symptoms(plan_next),
     ),
     Road(
         name="gist_resection",
         source="reassessment",
         dest="surgery",
         rank=OWN + 20,
-        guards=(responsive_or_stable, g.r0_achievable, g.at_most_10_lesions, g.flr_at_least_30, *g.OPERABLE),
+        guards=(responsive_or_stable, *g.RESECTABLE_ANY_PRIMARY),
         rules=("R35", "R4"),
         label="responsive or stable, resectable",
-        plan=plan_resection,
+        plan=common.noting_symptoms(plan_resection),
         lead=to_surgery,
     ),
     common.CONTINUE_PALLIATIVE_LINE,
@@ -156,24 +199,30 @@ ROADS: tuple[Road, ...] = (
         rank=LATE + 10,
         rules=("R35",),
         label="not resectable yet",
-        plan=plan_continue,
+        plan=common.noting_symptoms(plan_continue),
     ),
-    *common.POSTOPERATIVE,
+    Road(
+        name="gist_tki_for_remaining_disease",
+        source="surgery",
+        dest="palliative_systemic",
+        rank=OWN + 5,
+        guards=(partial_resection,),
+        rules=("R35",),
+        label="lesions left in place",
+        plan=plan_tki_after_partial_resection,
+        lead=const(1.0, "D-CLOCK"),
+    ),
+    common.FIVE_YEARS_ON_MAINTENANCE,
 )
 
 PROFILE = Profile(
     name="gist",
     title="GIST liver metastases",
     noun="GIST",
+    own_rules=("R35",),
     sites=("gist",),
     block_months=BLOCK,
     block_rules=("D-OTHER-BLOCK",),
-    postoperative=Postoperative(
-        12.0,
-        in_total=False,
-        rules=("R35", "D-POSTOP-OTHER"),
-        wording="{regimen} continues after the resection ({months} months modelled)",
-    ),
 )
 
 TABLE = PathwayTable(PROFILE, ROADS)

@@ -4,26 +4,35 @@ ORDER IS CLINICAL SPECIFICATION (ascending rank, first match wins):
 - mdt_review (after poor performance): resectable -> anatomic resection (R32, R4) > midgut or
   pancreatic primary in place -> palliative primary resection > selected unresectable -> liver
   transplant > otherwise observation (+ somatostatin analogue for a hormone syndrome).
+  A grade 3 NET is not observed: systemic therapy (D-NET-G3), before observation.
 - reassessment (after the urgent review for ECOG 3-4): resectable now > progressing or symptomatic
   and SSTR-positive after liver-directed therapy (or with EHD) -> PRRT > progressing or symptomatic
-  -> TACE/TAE > observe. The colorectal urgent review for symptoms (R29) is not taken: R32 answers
-  symptoms with TACE/TAE.
+  -> TACE/TAE > grade 3 on systemic therapy continues > observe. The colorectal urgent review for
+  symptoms (R29) is not taken: R32 answers symptoms with TACE/TAE.
+- A hormone syndrome keeps its somatostatin analogue through TACE/TAE, PRRT and surgery (R39), which
+  also covers each procedure against a carcinoid crisis (R42); five years without recurrence on it
+  is maintenance.
 """
 
 from __future__ import annotations
 
+from .. import common
 from .. import guards as g
 from ..common import OWN, surgery_plan
 from ..course import Case, CourseChanges, Intent, Regimen, RegimenKind, Response
 from ..guards import EVERY, Verdict, guard, num, verdict
+from ..patient import Patient
 from ..profile import Profile
 from ..tables import PathwayTable
 from ..vocabulary import Category, Decision, Plan, Road, const, to_surgery
 
 OBSERVATION_INTERVAL = 3.0  # D-NET-OBSERVATION
-SSA = Regimen("Somatostatin analogue (octreotide or lanreotide)", kind=RegimenKind.HORMONAL)
+SSA = Regimen("Somatostatin analogue (octreotide or lanreotide)", kind=RegimenKind.HORMONAL, continued=True)
 PRRT = Regimen("Peptide receptor radionuclide therapy (PRRT)", kind=RegimenKind.RADIONUCLIDE)
-NET_TACE_RESPONSE = "TACE/TAE: 60-95% symptomatic and 50-90% biochemical response in NET"
+PRRT_WITH_SSA = Regimen("PRRT, with the somatostatin analogue continued", kind=RegimenKind.RADIONUCLIDE, continued=True)
+HIGH_GRADE_SYSTEMIC = Regimen("Systemic therapy for a high-grade NET, chosen by the MDT")
+CRISIS_COVER = "hormone syndrome: somatostatin-analogue cover against a carcinoid crisis"
+NET_TACE_RESPONSE = "TACE/TAE: 60-95% symptomatic and 50-90% biochemical response in NET (S0)"
 
 
 # --- guards -------------------------------------------------------------------------------------
@@ -55,17 +64,28 @@ def midgut_or_pancreas_in_place(c: Case) -> Verdict:
     "selected for transplant",
     "R32",
     "D-TRANSPLANT",
-    reads={"patient.transplant_candidate": EVERY, "patient.primary.resected": EVERY, "patient.extrahepatic": EVERY},
+    reads={
+        "patient.transplant_candidate": EVERY,
+        "patient.primary.resected": EVERY,
+        "patient.extrahepatic": EVERY,
+        "patient.grade": (None, "G2", "G3"),
+    },
 )
 def transplant_candidate(c: Case) -> Verdict:
     p = c.patient
     if not p.transplant_candidate:
         return verdict(False, "not selected by the MDT for liver transplantation")
+    if p.grade not in ("G1", "G2"):
+        return verdict(
+            False, f"grade {p.grade or 'not stated'}: transplantation only for a well-differentiated (G1-G2) NET"
+        )
     if not p.primary.resected:
         return verdict(False, "the primary is still in place")
     if p.extrahepatic != "none":
         return verdict(False, f"extrahepatic disease ({p.extrahepatic})")
-    return verdict(True, "selected by the MDT for liver transplantation: primary resected, liver-only disease")
+    return verdict(
+        True, f"selected by the MDT for liver transplantation: grade {p.grade}, primary resected, liver-only disease"
+    )
 
 
 @guard(
@@ -82,7 +102,7 @@ def progressing_or_symptomatic(c: Case) -> Verdict:
         found.append("symptoms: " + ", ".join(s.replace("_", " ") for s in c.patient.symptoms))
     if found:
         return Verdict(True, tuple(found))
-    return verdict(False, f"indolent: response {c.course.response}, no symptoms")
+    return verdict(False, f"no progression (response: {c.course.response}) and no symptoms")
 
 
 @guard(
@@ -100,16 +120,47 @@ def after_liver_directed_or_ehd(c: Case) -> Verdict:
     return verdict(False, "no liver-directed therapy yet and no extrahepatic disease: TACE/TAE first")
 
 
+@guard("net_grade_3", "grade 3", "D-NET-G3", reads={"patient.grade": (None, "G2", "G3")})
+def grade_3(c: Case) -> Verdict:
+    grade = c.patient.grade
+    return verdict(grade == "G3", f"grade {grade}" if grade else "grade not stated")
+
+
+# --- the profile's wording (R42) ------------------------------------------------------------------
+
+
+def workup(c: Case) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    p = c.patient
+    markers = "chromogranin A and 5-HIAA (hormone syndrome)" if p.functional_syndrome else "chromogranin A"
+    grade = f"grade {p.grade} (Ki-67)" if p.grade else "grade (Ki-67) to be reported"
+    return (
+        "workup complete: triple-phase CT, CT chest, fitness and volumetry",
+        f"neuroendocrine workup: {markers}, somatostatin-receptor imaging ({p.biomarkers.sstr}), {grade}",
+    ), ("R42",)
+
+
+def header(p: Patient) -> str:
+    syndrome = "hormone syndrome" if p.functional_syndrome else "no hormone syndrome"
+    return f"SSTR {p.biomarkers.sstr}, grade {p.grade or 'not stated'}, {syndrome}"
+
+
+def _cover(c: Case) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """R42: somatostatin-analogue cover before TACE/TAE or surgery for a hormone syndrome."""
+    return ((CRISIS_COVER,), ("R42",)) if c.patient.functional_syndrome else ((), ())
+
+
 # --- plans ---------------------------------------------------------------------------------------
 
 
 def plan_resection(c: Case) -> Plan:
+    cover, rules = _cover(c)
     return surgery_plan(
         c,
         Category.RESECTABLE,
         "anatomic liver resection",
-        reasons=("anatomic resection recurs less often than metastasectomy",),
-        course=CourseChanges(intent=Intent.CURATIVE, regimen=None),
+        reasons=("anatomic resection recurs less often than metastasectomy (S2)", *cover),
+        rules=rules + (("R39",) if cover else ()),
+        course=CourseChanges(intent=Intent.CURATIVE, regimen=SSA if c.patient.functional_syndrome else None),
     )
 
 
@@ -117,17 +168,43 @@ def plan_primary(c: Case) -> Plan:
     subsite = c.patient.primary.subsite
     return Plan(
         Decision(Category.UNRESECTABLE_NET, Intent.PALLIATIVE, None, f"palliative resection of the {subsite} primary"),
-        reasons=("removing the primary improves overall survival in unresectable midgut or pancreatic NET",),
+        reasons=("removing the primary improves overall survival in unresectable midgut or pancreatic NET (S2)",),
         patient={"primary": {"resected": True, "symptomatic": False}},
     )
 
 
 def plan_transplant(c: Case) -> Plan:
+    cover, rules = _cover(c)
     return surgery_plan(
         c,
         Category.UNRESECTABLE_NET,
         "liver transplantation (selected unresectable NET)",
+        reasons=cover,
+        rules=rules,
         course=CourseChanges(intent=Intent.CURATIVE, regimen=None),
+    )
+
+
+def plan_high_grade(c: Case) -> Plan:
+    return Plan(
+        Decision(Category.HIGH_GRADE_NET, Intent.PALLIATIVE, HIGH_GRADE_SYSTEMIC.name, None),
+        reasons=("a grade 3 NET is not indolent: it is treated systemically, not observed",),
+        rules=("R42",),
+        course=CourseChanges(
+            intent=Intent.PALLIATIVE,
+            regimen=HIGH_GRADE_SYSTEMIC,
+            block_months=OBSERVATION_INTERVAL,
+            systemic_months=0.0,
+        ),
+    )
+
+
+def plan_high_grade_continues(c: Case) -> Plan:
+    regimen = c.course.regimen
+    return Plan(
+        Decision(Category.HIGH_GRADE_NET, Intent.PALLIATIVE, regimen.name if regimen else None, None),
+        reasons=("grade 3, not progressing: systemic therapy continues",),
+        course=CourseChanges(block_months=OBSERVATION_INTERVAL),
     )
 
 
@@ -147,15 +224,18 @@ def plan_observation(c: Case) -> Plan:
 
 
 def plan_prrt(c: Case) -> Plan:
+    regimen = PRRT_WITH_SSA if c.patient.functional_syndrome else PRRT
     return Plan(
-        Decision(Category.PROGRESSIVE_NET, Intent.PALLIATIVE, PRRT.name, None),
+        Decision(Category.PROGRESSIVE_NET, Intent.PALLIATIVE, regimen.name, None),
         reasons=("somatostatin receptors take up the radionuclide: treats liver and extrahepatic disease",),
-        course=CourseChanges(intent=Intent.PALLIATIVE, regimen=PRRT, block_months=OBSERVATION_INTERVAL),
+        rules=("R39",) if regimen.continued else (),
+        course=CourseChanges(intent=Intent.PALLIATIVE, regimen=regimen, block_months=OBSERVATION_INTERVAL),
     )
 
 
 def plan_tace(c: Case) -> Plan:
     regimen = c.course.regimen
+    cover, rules = _cover(c)
     return Plan(
         Decision(
             Category.PROGRESSIVE_NET,
@@ -163,7 +243,8 @@ def plan_tace(c: Case) -> Plan:
             regimen.name if regimen else None,
             "TACE/TAE (transarterial chemo- or bland embolization)",
         ),
-        reasons=(NET_TACE_RESPONSE,),
+        reasons=(NET_TACE_RESPONSE, *cover),
+        rules=rules,
         course=CourseChanges(intent=Intent.PALLIATIVE, liver_directed=True, block_months=OBSERVATION_INTERVAL),
         patient={"symptoms": []},
     )
@@ -197,7 +278,7 @@ ROADS: tuple[Road, ...] = (
         source="mdt_review",
         dest="surgery",
         rank=OWN,
-        guards=g.RESECTABLE_AT_PRESENTATION,
+        guards=g.RESECTABLE_ANY_PRIMARY,
         rules=("R32", "R4"),
         label="resectable",
         plan=plan_resection,
@@ -225,6 +306,16 @@ ROADS: tuple[Road, ...] = (
         lead=const(1.0, "D-CLOCK"),
     ),
     Road(
+        name="net_high_grade_systemic",
+        source="mdt_review",
+        dest="palliative_systemic",
+        rank=OWN + 25,
+        guards=(grade_3,),
+        rules=("R32", "D-NET-G3"),
+        label="grade 3",
+        plan=plan_high_grade,
+    ),
+    Road(
         name="net_observation",
         source="mdt_review",
         dest="observation",
@@ -247,7 +338,7 @@ ROADS: tuple[Road, ...] = (
         source="reassessment",
         dest="surgery",
         rank=OWN,
-        guards=g.RESECTABLE_NOW,
+        guards=g.RESECTABLE_ANY_PRIMARY_NOW,
         rules=("R32", "R4"),
         label="resectable now",
         plan=plan_resection,
@@ -269,9 +360,19 @@ ROADS: tuple[Road, ...] = (
         dest="locoregional",
         rank=OWN + 20,
         guards=(progressing_or_symptomatic,),
-        rules=("R32", "R28"),
+        rules=("R32",),
         label="progressing or symptomatic",
         plan=plan_tace,
+    ),
+    Road(
+        name="net_high_grade_continues",
+        source="reassessment",
+        dest="palliative_systemic",
+        rank=OWN + 25,
+        guards=(grade_3,),
+        rules=("R32", "D-NET-G3"),
+        label="grade 3, not progressing",
+        plan=plan_high_grade_continues,
     ),
     Road(
         name="net_observe_on",
@@ -282,16 +383,20 @@ ROADS: tuple[Road, ...] = (
         label="indolent",
         plan=plan_observe_on,
     ),
+    common.FIVE_YEARS_ON_MAINTENANCE,
 )
 
 PROFILE = Profile(
     name="neuroendocrine",
     title="Neuroendocrine liver metastases",
     noun="neuroendocrine",
+    own_rules=("R32",),
     sites=("neuroendocrine",),
     block_months=OBSERVATION_INTERVAL,
     block_rules=("D-NET-OBSERVATION",),
     subsites=("midgut", "pancreas", "other"),
+    workup=workup,
+    header=header,
 )
 
 TABLE = PathwayTable(PROFILE, ROADS)

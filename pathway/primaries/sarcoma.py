@@ -14,7 +14,7 @@ from ..profile import Profile
 from ..tables import PathwayTable
 from ..vocabulary import Category, Decision, Plan, Road, const
 
-OUTCOME = "sarcoma liver metastasectomy: more than 40% 5-year survival"
+OUTCOME = "sarcoma liver metastasectomy: more than 40% 5-year survival (S2)"
 NO_CHEMOTHERAPY = "chemotherapy is ineffective for sarcoma liver metastases"
 
 
@@ -41,7 +41,7 @@ ROADS: tuple[Road, ...] = (
         source="mdt_review",
         dest="surgery",
         rank=OWN,
-        guards=g.RESECTABLE_AT_PRESENTATION,
+        guards=g.RESECTABLE_ANY_PRIMARY,
         rules=("R36", "R4"),
         label="resectable",
         plan=plan_resection,
@@ -62,6 +62,7 @@ PROFILE = Profile(
     name="sarcoma",
     title="Soft-tissue sarcoma liver metastases",
     noun="soft-tissue sarcoma",
+    own_rules=("R36",),
     sites=("sarcoma",),
     # no systemic block: chemotherapy is not given (R36)
 )
