@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,7 +19,27 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_UNMET, EXIT_INVALID = 0, 1, 2
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter, sized with os.get_terminal_size: argparse would import shutil (and
+    with it zlib, bz2 and lzma) on every start just to learn the width."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None):
+        if width is None:
+            try:
+                width = int(os.environ.get("COLUMNS", "")) - 2
+            except ValueError:
+                try:
+                    width = os.get_terminal_size(sys.__stdout__.fileno() if sys.__stdout__ else 1).columns - 2
+                except (OSError, ValueError):
+                    width = 78
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> NoReturn:  # usage errors exit 2, like invalid input
         self.print_usage(sys.stderr)
         self.exit(EXIT_INVALID, f"pathway: error: {message}\n")
@@ -96,6 +116,8 @@ def _replay(file: str, as_json: bool) -> int:
         _report([parted.problem.in_file(file)])
         return EXIT_INVALID
     if as_json:
+        import json  # only for --json
+
         print(json.dumps(trajectory_json(scenario, trajectory), indent=2, ensure_ascii=False))
     else:
         sys.stdout.write(narrate(scenario, trajectory))
@@ -170,6 +192,8 @@ def _graph(fmt: str, primary: str | None) -> int:
 
     graph = pathway_graph(primary)
     if fmt == "json":
+        import json
+
         from .layout import layout
 
         print(json.dumps(to_json(graph, layout(graph)), indent=2, ensure_ascii=False))

@@ -238,7 +238,7 @@ def surgery_plan(
     extra_rules: tuple[str, ...] = ()
     changes = CourseChanges(**{**seq_course, **(course or {})})
     if intent == Intent.CURATIVE and not case.course.pet_ct:
-        extra += ("PET-CT before curative surgery excludes extrahepatic disease",)
+        extra += ("PET-CT before curative surgery confirms the extent of the disease",)
         extra_rules += ("R3",)
         changes["pet_ct"] = True
     if regimen is not None and regimen.bevacizumab and case.course.systemic_months > 0:
@@ -685,7 +685,7 @@ CONTINUE_PALLIATIVE_LINE = Road(
     dest="palliative_systemic",
     rank=LATE,
     guards=(g.intent_is(Intent.PALLIATIVE, Intent.ABLATIVE),),
-    rules=("R16", "D-PALLIATIVE-REGIMEN"),
+    rules=("R16", "D-CONTINUE-LINE"),
     label="palliative, not progressing",
     plan=plan_continue_palliative,
 )

@@ -90,7 +90,7 @@ OBSERVATIONS: dict[str, type[StrEnum] | type[int]] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Finding:
     """One finding as the engine reads it: where it applies, patient changes, observations.
 
@@ -144,7 +144,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Course:
     """The treatment so far: the clock, the intent and regimen, and what the findings said."""
 
@@ -199,7 +199,7 @@ class CourseChanges(TypedDict, total=False):
     pet_ct: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Case:
     """A patient's facts and course: all a guard reads."""
 

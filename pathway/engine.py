@@ -50,7 +50,7 @@ class TimelineParted(Exception):
         self.state = state
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class TimelineSource:
     """Findings from a scenario's timeline, read in order at the states named by `at`."""
 
@@ -208,7 +208,7 @@ class Step:
         return [b for b in self.blocked if b.to == dest]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Comparison:
     """Someone's choice at a step set against the pathway's (for quiz mode)."""
 
@@ -220,7 +220,7 @@ class Comparison:
     blocked_by: list[str]
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Trajectory:
     """A patient's way through the pathway, step by step, and how it ended."""
 

@@ -169,14 +169,13 @@ unfit_or_refuses = negation(fit_and_willing, "unfit_or_refuses", "unfit for or r
     "unfit_for_major_surgery",
     "ECOG 2, unfit or refusing surgery",
     "R23",
-    "R38",
     reads={ECOG: (1, 2, 3), "patient.fit_for_surgery": EVERY, "patient.refuses_surgery": EVERY},
 )
 def unfit_for_major_surgery(c: Case) -> Verdict:
     """R38: ECOG 2 counts as unfit for major surgery, like comorbidities or a refusal (R23)."""
     p = c.patient
-    if p.ecog == 2:
-        return verdict(True, "ECOG 2: unfit for major surgery")
+    if p.ecog >= 2:
+        return verdict(True, f"ECOG {p.ecog}: unfit for major surgery")
     v = unfit_or_refuses(c)
     fit = f"ECOG {p.ecog}, no comorbidity against major surgery, and the patient accepts it"
     return v if v.passed else verdict(False, fit)
@@ -298,7 +297,7 @@ def initially_unresectable(c: Case) -> Verdict:
         found.append("R0 resection not achievable")
     if found:
         return Verdict(True, tuple(found))
-    return verdict(False, "R0 achievable, at most 10 metastases, FLR at least 30%: the liver disease is resectable")
+    return verdict(False, "R0 achievable, at most 10 metastases, FLR at least 30%: not initially unresectable")
 
 
 @guard("single_lesion", "single metastasis", "R8", reads={LESIONS: (1, 2)})
@@ -583,7 +582,9 @@ def recurrence_found(c: Case) -> Verdict:
 @guard("no_recurrence", "no recurrence", "R30", "D-SURVEILLANCE", reads={"course.recurrence": EVERY})
 def no_recurrence(c: Case) -> Verdict:
     v = recurrence_found(c)
-    return Verdict(not v.passed, v.reasons if v.passed else ("no recurrence 5 years after the last liver treatment",))
+    return Verdict(
+        not v.passed, v.reasons if v.passed else ("no recurrence 5 years after the last curative treatment",)
+    )
 
 
 # R4: the resectability criteria, one guard each so that every failure is named.

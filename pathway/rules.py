@@ -269,12 +269,12 @@ _ALL = (
     rule("D-R2-MDT", "An R2 resection returns the patient to the MDT", derived=True),
     rule(
         "D-CLOCK",
-        "Intervals the sources leave open: 2-week workup, surgery 4 weeks after the last cycle, 4 weeks' recovery, volumetry 4 weeks after PVE",
+        "Intervals the sources leave open: 2-week workup, surgery 4 weeks after the last cycle, 4 weeks' recovery, PVE 2 weeks after the decision (or after stage 1), volumetry 4 weeks after PVE",
         derived=True,
     ),
     rule(
         "D-SURVEILLANCE",
-        "Surveillance visits every 3 months for 2 years, then 6-monthly; disease-free after 5 years without recurrence",
+        "Surveillance visits every 3 months for 2 years, then 6-monthly; 5 years after the last curative treatment (liver, primary or ablation) without recurrence: disease-free (maintenance on a continuing therapy, R39)",
         derived=True,
     ),
     rule(
@@ -342,6 +342,11 @@ _ALL = (
     rule(
         "D-POSTOP-OTHER",
         "After resection, gastric chemotherapy completes 6 months in total and breast chemotherapy continues 6 months; continuing therapies (R39) go on during surveillance",
+        derived=True,
+    ),
+    rule(
+        "D-CONTINUE-LINE",
+        "A palliative line that controls the disease (not progressing) goes on; liver-directed therapy is added for stable or mixed disease on conversion therapy (R28), and on a palliative line when the MDT chooses",
         derived=True,
     ),
     rule(

@@ -16,7 +16,7 @@ from .yamlsafe import Lines, parse, read_text
 _OBSERVATIONS = ("response", "margin", "recurrence", "progressing_lesions")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Expect:
     """What a scenario's `expect:` block says the replay must do."""
 
@@ -29,7 +29,7 @@ class Expect:
     line: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Scenario:
     """A validated scenario: the patient, the timeline's findings, the teaching and the expectations."""
 

@@ -55,3 +55,23 @@ def test_readme_api_example_runs() -> None:
     assert "FLR 24% is below 30%" in why_not[0]
     assert lines[-2] == "False"  # surgery at step 3 does not agree with the pathway
     assert lines[-1] == "['palliative_systemic', 'reassessment']"
+
+
+def derived_table() -> str:
+    from pathway.rules import RULES
+
+    rows = [f"| {rid} | {rule.summary} |" for rid, rule in RULES.items() if rule.derived]
+    return "\n".join(["| id | choice |", "|---|---|", *rows])
+
+
+def test_readme_derived_choices_are_the_codes(update_goldens: bool) -> None:
+    """Every derived rule is listed with its summary, and nothing else (regenerated from rules.py)."""
+    start, end = "<!-- derived choices: generated from pathway/rules.py -->\n", "<!-- end of derived choices -->"
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    before, rest = text.split(start)
+    table, after = rest.split(end)
+    want = derived_table() + "\n"
+    if update_goldens and table != want:
+        (ROOT / "README.md").write_text(before + start + want + end + after, encoding="utf-8")
+        table = want
+    assert table == want

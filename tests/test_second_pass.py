@@ -249,9 +249,11 @@ def test_r42_net_workup_names_its_markers_and_imaging_not_cea() -> None:
 
 
 def test_r42_rectal_workup_names_pelvic_mri_colon_does_not() -> None:
-    rectal = leaving(replay(case(primary={"site": "rectum", "side": None})), "staging")
+    in_place = leaving(replay(case(primary={"site": "rectum", "side": None, "resected": False})), "staging")
+    resected = leaving(replay(case(primary={"site": "rectum", "side": None})), "staging")
     colon = leaving(replay(case()), "staging")
-    assert "rectal primary: pelvic MRI stages it" in rectal.reasons
+    assert "rectal primary: pelvic MRI stages it" in in_place.reasons
+    assert "rectal primary: pelvic MRI excludes a local recurrence" in resected.reasons
     assert not any("pelvic MRI" in r for r in colon.reasons)
 
 

@@ -113,7 +113,19 @@ SYSTEMIC = (
     ),
     RegimenRow((g.always,), Regimen("Chemotherapy"), ("R33",)),
 )
-NEXT_LINE = Regimen("Next-line systemic therapy by receptor status")
+NEXT_LINE = (  # R33 by receptor status; R39: HER2-targeted and endocrine therapy go on in the next line
+    RegimenRow(
+        (her2_positive,),
+        Regimen("Next-line HER2-targeted therapy", kind=RegimenKind.TARGETED, continued=True),
+        ("R33", "R39"),
+    ),
+    RegimenRow(
+        (hr_positive,),
+        Regimen("Next-line endocrine-based therapy", kind=RegimenKind.ENDOCRINE, continued=True),
+        ("R33", "R39"),
+    ),
+    RegimenRow((g.always,), Regimen("Next-line chemotherapy"), ("R33",)),
+)
 
 
 def header(p: Patient) -> str:
@@ -162,18 +174,24 @@ def plan_first(c: Case) -> Plan:
 
 def plan_next_after_recurrence(c: Case) -> Plan:
     line = c.course.failed_line
+    chosen = choose(NEXT_LINE, c)
     return _systemic(
         Category.PROGRESSION,
         Intent.PALLIATIVE,
-        NEXT_LINE,
+        chosen.regimen,
         (f"recurrence on {line.name if line else 'systemic therapy'}: the next line, not the same one again",),
-        ("D-OTHER-BLOCK",),
+        ("D-OTHER-BLOCK", *chosen.rules),
     )
 
 
 def plan_next(c: Case) -> Plan:
+    chosen = choose(NEXT_LINE, c)
     return _systemic(
-        Category.PROGRESSION, Intent.PALLIATIVE, NEXT_LINE, ("progression: no resection",), ("D-OTHER-BLOCK",)
+        Category.PROGRESSION,
+        Intent.PALLIATIVE,
+        chosen.regimen,
+        ("progression: no resection; the next line by receptor status", *chosen.reasons),
+        ("D-OTHER-BLOCK", *chosen.rules),
     )
 
 

@@ -122,10 +122,12 @@ def primary_after_liver(case: Case) -> PrimaryAfterLiver:
 def workup(case: Case) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """R3, R42: CEA; PET-CT for multifocal disease (R7's count); pelvic MRI for a rectal primary."""
     out: tuple[str, ...] = ("workup complete: triple-phase CT, CT chest, fitness, volumetry and CEA",)
-    if g.multifocal_facts(case):
+    p = case.patient
+    if g.multifocal_facts(case) and p.extrahepatic == "none" and p.ecog <= 2:
         out += ("multifocal disease: PET-CT to exclude extrahepatic disease",)
-    if case.patient.primary.site == "rectum":
-        return (*out, "rectal primary: pelvic MRI stages it"), ("R42",)
+    if p.primary.site == "rectum":
+        mri = "pelvic MRI stages it" if not p.primary.resected else "pelvic MRI excludes a local recurrence"
+        return (*out, f"rectal primary: {mri}"), ("R42",)
     return out, ()
 
 
@@ -263,13 +265,16 @@ def plan_systemic_ehd(case: Case) -> Plan:
 def plan_ablation(case: Case) -> Plan:
     lv = case.patient.liver
     reasons: tuple[str, ...] = ("radiofrequency ablation as the primary treatment, no chemotherapy first",)
+    rules: tuple[str, ...] = ()
     if case.patient.ecog == 2:
         reasons += ("ECOG 2 counts as unfit for major surgery, not for ablation",)
+        rules = ("R38",)
     if lv.largest_cm > g.ABLATION_BEST_CM:
         reasons += (f"lesions over 3 cm ({num(lv.largest_cm)} cm) ablate less reliably",)
     return Plan(
         Decision(Category.ABLATION_CANDIDATE, Intent.ABLATIVE, None, "radiofrequency ablation of all metastases"),
         reasons=reasons,
+        rules=rules,
         course=CourseChanges(
             intent=Intent.ABLATIVE, block_months=CONVERSION_BLOCK, regimen=None, last_curative_month=case.course.now
         ),
@@ -613,7 +618,7 @@ ROADS: tuple[Road, ...] = (
         dest="locoregional",
         rank=OWN + 20,
         guards=(g.unfit_for_major_surgery, g.no_ehd, g.rfa_eligible_extent),
-        rules=("R23", "R38"),
+        rules=("R23",),
         label="unfit (ECOG 2 too); ≤ 9 lesions ≤ 4 cm, no EHD",
         plan=plan_ablation,
     ),

@@ -73,12 +73,12 @@ def midgut_or_pancreas_in_place(c: Case) -> Verdict:
 )
 def transplant_candidate(c: Case) -> Verdict:
     p = c.patient
+    if p.grade == "G3":
+        return verdict(False, "grade G3: transplantation only for a well-differentiated (G1-G2) NET")
     if not p.transplant_candidate:
         return verdict(False, "not selected by the MDT for liver transplantation")
     if p.grade not in ("G1", "G2"):
-        return verdict(
-            False, f"grade {p.grade or 'not stated'}: transplantation only for a well-differentiated (G1-G2) NET"
-        )
+        return verdict(False, "grade not stated: transplantation only for a well-differentiated (G1-G2) NET")
     if not p.primary.resected:
         return verdict(False, "the primary is still in place")
     if p.extrahepatic != "none":
