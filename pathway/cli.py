@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from .scenario import Scenario
 
 EXIT_OK, EXIT_UNMET, EXIT_INVALID = 0, 1, 2
+MIN_WIDTH = 40  # narrower than this, the step lines cannot be read
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -45,10 +46,44 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_INVALID, f"pathway: error: {message}\n")
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a whole number from 1 (got {text!r})")
+    return int(text)
+
+
+def _width(text: str) -> int:
+    if not text.isdigit() or int(text) < MIN_WIDTH:
+        raise argparse.ArgumentTypeError(f"not a width (got {text!r}; expected a whole number from {MIN_WIDTH})")
+    return int(text)
+
+
 def _add_replay(sub: Any) -> None:
     rp = sub.add_parser("replay", help="replay a scenario step by step")
     rp.add_argument("file", help="scenario YAML file")
-    rp.add_argument("--json", action="store_true", help="print the trajectory as JSON (CONTRACT)")
+    shown = rp.add_mutually_exclusive_group()
+    shown.add_argument("--json", action="store_true", help="print the trajectory as JSON")
+    shown.add_argument("--brief", action="store_true", help="one line per step: month, from -> to, decision, reason")
+    shown.add_argument("--step", type=_positive, metavar="N", help="only step N, in full")
+    shown.add_argument(
+        "--what-if",
+        metavar="STEP:FIELD=VALUE[,...]",
+        help="branch after STEP with that finding changed (e.g. 4:response=progression) and narrate both roads",
+    )
+    rp.add_argument("--no-blocked", action="store_true", help="leave out the roads not taken")
+    rp.add_argument("--width", type=_width, help="wrap at this many columns (default: the terminal's, or 100)")
+
+
+def _add_quiz(sub: Any) -> None:
+    qz = sub.add_parser("quiz", help="decide at each step yourself; scored with feedback")
+    qz.add_argument("file", help="scenario YAML file")
+    qz.add_argument("--json", action="store_true", help="print the session as JSON at the end (the quiz on stderr)")
+
+
+def _add_rules(sub: Any) -> None:
+    rl = sub.add_parser("rules", help="the rule book as encoded: statement, sources, derived or not")
+    rl.add_argument("ids", nargs="*", metavar="ID", help="rules to show (default: all)")
+    rl.add_argument("--json", action="store_true", help="print them as JSON")
 
 
 def _add_check(sub: Any) -> None:
@@ -79,7 +114,15 @@ def _add_lint(sub: Any) -> None:
     sub.add_parser("lint", help="check every primary's pathway: unreachable, dead ends, shadowed roads, holes")
 
 
-COMMANDS = {"replay": _add_replay, "check": _add_check, "render": _add_render, "graph": _add_graph, "lint": _add_lint}
+COMMANDS = {
+    "replay": _add_replay,
+    "quiz": _add_quiz,
+    "check": _add_check,
+    "render": _add_render,
+    "graph": _add_graph,
+    "rules": _add_rules,
+    "lint": _add_lint,
+}
 
 
 def _parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -100,27 +143,159 @@ def _report(problems: list[Problem]) -> None:
         print(problem.format(), file=sys.stderr)
 
 
-def _replay(file: str, as_json: bool) -> int:
+def _loaded(file: str) -> tuple[Scenario, Trajectory] | None:
+    """The scenario and its replay, or None with the problems reported."""
     from .engine import Parted
-    from .narration import narrate
-    from .report import replay, trajectory_json
+    from .report import replay
     from .scenario import load
 
     try:
         scenario = load(file)
-        trajectory = replay(scenario)
+        return scenario, replay(scenario)
     except ScenarioError as err:
         _report(err.in_file(file).problems if not err.problems[0].file else err.problems)
-        return EXIT_INVALID
     except Parted as parted:
         _report([parted.problem.in_file(file)])
+    return None
+
+
+def _replay(args: argparse.Namespace) -> int:
+    from . import narration
+
+    loaded = _loaded(args.file)
+    if loaded is None:
         return EXIT_INVALID
-    if as_json:
+    scenario, trajectory = loaded
+    style = narration.Style.for_stream(sys.stdout, args.width, blocked=not args.no_blocked)
+    if args.json:
         import json  # only for --json
 
+        from .report import trajectory_json
+
         print(json.dumps(trajectory_json(scenario, trajectory), indent=2, ensure_ascii=False))
+    elif args.brief:
+        sys.stdout.write(narration.brief(scenario, trajectory, style))
+    elif args.step is not None:
+        if args.step > len(trajectory.steps):
+            got, want = str(args.step), f"a step from 1 to {len(trajectory.steps)}"
+            _report([Problem("--step", "no such step", got, want, file="(command line)")])
+            return EXIT_INVALID
+        sys.stdout.write(narration.narrate_one(scenario, trajectory, args.step, style))
+    elif args.what_if is not None:
+        return _what_if(scenario, trajectory, args.what_if, style)
     else:
-        sys.stdout.write(narrate(scenario, trajectory))
+        sys.stdout.write(narration.narrate(scenario, trajectory, style))
+    return EXIT_OK
+
+
+def _what_if(scenario: Scenario, trajectory: Trajectory, spec: str, style: Any) -> int:
+    from .engine import Parted
+    from .whatif import narrate_what_if, parse, what_if
+
+    try:
+        number, fields = parse(spec)
+        other, source = what_if(scenario, trajectory, number, fields)
+    except ScenarioError as err:
+        _report(err.problems)
+        return EXIT_INVALID
+    except Parted as parted:
+        _report([parted.problem])
+        return EXIT_INVALID
+    sys.stdout.write(narrate_what_if(scenario, trajectory, other, number, source, style))
+    return EXIT_OK
+
+
+def _quiz(file: str, as_json: bool) -> int:
+    import textwrap
+
+    from .quiz import run_quiz
+
+    loaded = _loaded(file)
+    if loaded is None:
+        return EXIT_INVALID
+    scenario, trajectory = loaded
+    out = sys.stderr if as_json else sys.stdout
+    interactive = sys.stdin.isatty() and out.isatty()
+    if interactive:
+        import readline  # noqa: F401  (line editing for input())
+
+    def read(prompt: str) -> str | None:
+        try:
+            if interactive:
+                return input(prompt)
+            out.write(prompt)
+            out.flush()
+            line = sys.stdin.readline()
+            if not line:
+                out.write("\n")
+                return None
+            out.write(line if line.endswith("\n") else line + "\n")
+            return line.rstrip("\n")
+        except EOFError:
+            out.write("\n")
+            return None
+
+    from .narration import Style
+
+    width = Style.for_stream(out).width
+
+    def write(text: str) -> None:
+        indent = text[: len(text) - len(text.lstrip(" "))]
+        lines = textwrap.wrap(text, width, initial_indent="", subsequent_indent=indent + "  ", break_on_hyphens=False)
+        print("\n".join(lines) if text.strip() else text, file=out)
+
+    session = run_quiz(scenario, trajectory, read, write)
+    if as_json:
+        import json
+
+        print(json.dumps(session.as_json(), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _rules(ids: list[str], as_json: bool) -> int:
+    from .rules import RULES
+    from .schema import _did_you_mean
+    from .sources import SOURCES
+
+    by_key = {r.casefold(): r for r in RULES}
+    ids = [by_key.get(i.casefold(), i) for i in ids]
+    unknown = [i for i in ids if i not in RULES]
+    if unknown:
+        _report(
+            [
+                Problem(
+                    "ID",
+                    "no such rule" + _did_you_mean(i, tuple(RULES)),
+                    repr(i),
+                    "a rule id (pathway rules)",
+                    file="(command line)",
+                )
+                for i in unknown
+            ]
+        )
+        return EXIT_INVALID
+    chosen = [RULES[i] for i in (ids or list(RULES))]
+    if as_json:
+        import json
+
+        data = [
+            {
+                "id": r.id,
+                "statement": r.summary,
+                "sources": [{"key": k, "title": SOURCES[k].title} for k in r.sources],
+                "derived": r.derived,
+                "scope": r.scope,
+            }
+            for r in chosen
+        ]
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    for r in chosen:
+        print(f"{r.id}{' (derived)' if r.derived else ''}: {r.summary}")
+        if r.sources:
+            print("  sources: " + "; ".join(f"{k} {SOURCES[k].title}" for k in r.sources))
+        else:
+            print("  sources: none - the sources are silent; the choice is this project's")
     return EXIT_OK
 
 
@@ -277,7 +452,11 @@ def _main(words: list[str]) -> int:
     args = _parser(words[0] if words and words[0] in COMMANDS else None).parse_args(words)
     try:
         if args.command == "replay":
-            return _replay(args.file, args.json)
+            return _replay(args)
+        if args.command == "quiz":
+            return _quiz(args.file, args.json)
+        if args.command == "rules":
+            return _rules(args.ids, args.json)
         if args.command == "graph":
             return _graph(args.format, args.primary)
         if args.command == "render":

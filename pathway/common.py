@@ -18,6 +18,7 @@ from . import guards as g
 from . import pitfalls
 from .course import Case, CourseChanges, Intent, TwoStage
 from .guards import num
+from .pitfalls import Alert
 from .profile import primary_words, profile_of
 from .vocabulary import (
     CONVERSION_BLOCK,
@@ -60,7 +61,7 @@ def regimen_name(case: Case) -> str | None:
 
 
 def plan_refer(case: Case) -> Plan:
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Alert, ...] = ()
     reasons = ["liver metastases: referred to a tertiary HPB centre for multidisciplinary review"]
     if case.patient.primary.site == "unknown":
         warnings = (pitfalls.BIOPSY.warn("primary unknown"),)
@@ -226,7 +227,7 @@ def surgery_plan(
     base: str,
     reasons: tuple[str, ...] = (),
     rules: tuple[str, ...] = (),
-    warnings: tuple[str, ...] = (),
+    warnings: tuple[Alert, ...] = (),
     course: CourseChanges | None = None,
     intent: Intent = Intent.CURATIVE,
 ) -> Plan:
@@ -472,6 +473,7 @@ def plan_liver_after_primary(case: Case) -> Plan:
 EVERY_PATHWAY: tuple[Road, ...] = (
     Road(
         name="referred",
+        title="referral",
         source="referral",
         dest="staging",
         rank=FIRST,
@@ -501,6 +503,7 @@ EVERY_PATHWAY: tuple[Road, ...] = (
     ),
     Road(
         name="neoadjuvant_block_done",
+        title="end of the block",
         source="neoadjuvant",
         dest="reassessment",
         rank=FIRST,
@@ -510,6 +513,7 @@ EVERY_PATHWAY: tuple[Road, ...] = (
     ),
     Road(
         name="palliative_block_done",
+        title="end of the block",
         source="palliative_systemic",
         dest="reassessment",
         rank=FIRST,
@@ -519,6 +523,7 @@ EVERY_PATHWAY: tuple[Road, ...] = (
     ),
     Road(
         name="local_block_done",
+        title="end of the block",
         source="locoregional",
         dest="reassessment",
         rank=FIRST,
@@ -528,6 +533,7 @@ EVERY_PATHWAY: tuple[Road, ...] = (
     ),
     Road(
         name="urgent_review_performance",
+        title="urgent review for poor performance",
         source="reassessment",
         dest="mdt_review",
         rank=FIRST + 2,
@@ -548,6 +554,7 @@ EVERY_PATHWAY: tuple[Road, ...] = (
     ),
     Road(
         name="primary_after_liver_first",
+        title="the primary after liver-first surgery",
         source="surgery",
         dest="primary_resection",
         rank=OWN + 20,
@@ -570,6 +577,7 @@ EVERY_PATHWAY: tuple[Road, ...] = (
     ),
     Road(
         name="liver_after_primary",
+        title="the liver after the primary",
         source="primary_resection",
         dest="mdt_review",
         rank=FIRST,
@@ -609,6 +617,7 @@ EVERY_PATHWAY: tuple[Road, ...] = (
     ),
     Road(
         name="five_years_disease_free",
+        title="five years disease-free",
         source="surveillance",
         dest="disease_free",
         rank=FIRST + 10,
@@ -633,6 +642,7 @@ EVERY_PATHWAY: tuple[Road, ...] = (
 # R29 comes from a colorectal source; neuroendocrine disease answers symptoms with TACE/TAE (R32).
 URGENT_REVIEW_SYMPTOMS = Road(
     name="urgent_review_symptoms",
+    title="urgent review for severe symptoms",
     source="reassessment",
     dest="mdt_review",
     rank=FIRST + 1,
@@ -669,6 +679,7 @@ POSTOPERATIVE = (POSTOPERATIVE_THERAPY, ADJUVANT_AFTER_LIVER_FIRST)
 # R39: five years without recurrence on a continuing therapy (GIST TKI, HR+ or HER2+ breast, NET SSA).
 FIVE_YEARS_ON_MAINTENANCE = Road(
     name="five_years_on_maintenance",
+    title="five years on continuing therapy",
     source="surveillance",
     dest="maintenance",
     rank=FIRST + 5,
@@ -681,6 +692,7 @@ FIVE_YEARS_ON_MAINTENANCE = Road(
 # A palliative (or ablative) course that is not progressing continues (R16, D-PALLIATIVE-REGIMEN).
 CONTINUE_PALLIATIVE_LINE = Road(
     name="continue_palliative_line",
+    title="the palliative line continues",
     source="reassessment",
     dest="palliative_systemic",
     rank=LATE,

@@ -26,6 +26,7 @@ from .course import Case, Finding
 from .errors import Problem
 from .findings import validate
 from .guards import Guard, Verdict
+from .pitfalls import Alert
 from .rules import RULES, ordered
 from .sources import SOURCES
 from .tables import Pathway
@@ -95,7 +96,8 @@ class RoadVerdict:
 
     @property
     def failed(self) -> list[str]:
-        return [r for _, v in self.verdicts if not v.passed for r in v.reasons]
+        """The blocking guards' reasons, each once (a negation states the same fact as its guard)."""
+        return list(dict.fromkeys(r for _, v in self.verdicts if not v.passed for r in v.reasons))
 
     @property
     def failed_rules(self) -> list[str]:
@@ -146,6 +148,7 @@ class Step:
     case: Case  # the case on arrival: branch from here
     clock_rules: tuple[str, ...]
     earlier: tuple[Finding, ...] = ()  # findings read at this step before `finding` (staging reads until complete)
+    before: Case | None = None  # the case the decision was taken on (findings read, before arrival)
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -198,11 +201,30 @@ class Step:
         return out
 
     @property
-    def warnings(self) -> list[str]:
+    def warnings(self) -> list[Alert]:
         return list(self.plan.warnings)
 
+    def pathway_road(self, name: str) -> Road:
+        """A road of this step's options, by name."""
+        return next(o.road for o in self.options if o.road.name == name)
+
+    @property
+    def next_states(self) -> list[str]:
+        """The states the patient's pathway could go to from here, in the order the roads are tried."""
+        return list(dict.fromkeys(o.road.dest for o in self.options))
+
     def why_not(self, dest: str) -> list[Blocked]:
-        """Why the pathway did not go to `dest` at this step (empty if it did)."""
+        """Why the pathway did not go to `dest` (a state, or a road's name) at this step; empty if it did.
+        Raises ValueError for a state or road this step could not have taken."""
+        roads = [o.road.name for o in self.options]
+        if dest in roads:
+            return [] if dest == self.road.name else [b for b in self.blocked if b.via == dest]
+        if dest not in self.next_states:
+            what = "state" if dest in d.STATES else "state or road"
+            raise ValueError(
+                f"{dest!r} is not a {what} step {self.number} could go to from {self.source}; "
+                f"one of: {', '.join(self.next_states)} (or a road: {', '.join(roads)})"
+            )
         if dest == self.state:
             return []
         return [b for b in self.blocked if b.to == dest]
@@ -218,6 +240,7 @@ class Comparison:
     agrees: bool
     acceptable: bool  # an accepted alternative the rule book names
     blocked_by: list[str]
+    roads: tuple[Blocked, ...] = ()  # the roads to the chosen state, and why each was not taken
 
 
 @dataclass(eq=False, repr=False)
@@ -250,17 +273,20 @@ class Trajectory:
         return self.step(number).why_not(dest)
 
     def compare(self, number: int, dest: str) -> Comparison:
-        """Score a choice of destination at step `number` against the pathway's."""
+        """Score a choice at step `number` (a next state, or a road's name) against the pathway's.
+        Raises ValueError for a state or road this step could not have taken."""
         step = self.step(number)
         blocked = step.why_not(dest)
+        agrees = dest in (step.state, step.road.name)
         acceptable = any(b.alternative and b.open for b in blocked)
         return Comparison(
             number,
             dest,
             step.state,
-            dest == step.state,
-            dest == step.state or acceptable,
-            [r for b in blocked for r in b.failed],
+            agrees,
+            agrees or acceptable,
+            list(dict.fromkeys(r for b in blocked for r in b.failed)),
+            tuple(blocked),
         )
 
 
@@ -460,6 +486,7 @@ def _advance(model: PatientModel, trajectory: Trajectory, source: FindingSource)
             arrived,
             clock,
             tuple(earlier),
+            case,
         )
     )
     if stuck > STEP_LIMIT:
@@ -496,7 +523,7 @@ def _parted_problem(parted: TimelineParted, trajectory: Trajectory) -> Problem:
     want, here = parted.finding.at, parted.state
     why = f"the pathway needs a finding at {here}"
     for step in reversed(trajectory.steps):
-        routes = step.why_not(want)
+        routes = step.why_not(want) if want in step.next_states else []
         if routes:
             blocked = routes[0]
             because = "; ".join(blocked.failed) or f"outranked by {blocked.outranked_by}"

@@ -1,51 +1,117 @@
-"""The narrated replay a teacher projects: what was decided at each step, why, and why not."""
+"""The narrated replay a teacher projects: what was decided at each step, why, and why not.
+
+`Style` says how: the width (the terminal's, or 100 when piped), colour (on a terminal, unless
+NO_COLOR is set), whether to list the roads not taken. `narrate` is the whole replay, `brief` one
+line a step, `narrate_one` a single step. Roads and states are named in words; the source titles
+are given once, at the end, with the statement of every rule cited.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 import textwrap
+from dataclasses import dataclass
+from typing import TextIO
 
 from .course import Finding
 from .engine import Step, Trajectory
 from .patient import Patient
 from .profile import profile_of
 from .report import DISCLAIMER
-from .rules import RULES
+from .rules import RULES, ordered
 from .scenario import Scenario
+from .sources import SOURCES
+from .vocabulary import STATES
 
-WIDTH = 100
-
-
-def _wrap(text: str, indent: str, hang: str = "") -> list[str]:
-    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent + hang) or [indent]
+WIDTH = 100  # when the output is not a terminal (files, pipes, goldens)
 
 
-def _value(value: object) -> str:
+@dataclass(frozen=True)
+class Style:
+    width: int = WIDTH
+    colour: bool = False
+    blocked: bool = True  # list the roads not taken
+
+    @classmethod
+    def for_stream(cls, stream: TextIO, width: int | None = None, blocked: bool = True) -> Style:
+        """Width from the terminal, colour on a terminal unless NO_COLOR is set (no-color.org)."""
+        tty = stream.isatty()
+        if width is None:
+            width = WIDTH
+            if tty:
+                with contextlib.suppress(OSError, ValueError):
+                    width = max(40, os.get_terminal_size(stream.fileno()).columns)
+        return cls(width, tty and not os.environ.get("NO_COLOR"), blocked)
+
+    def paint(self, text: str, code: str) -> str:
+        return f"\033[{code}m{text}\033[0m" if self.colour else text
+
+
+BOLD, DIM, CYAN, YELLOW = "1", "2", "36", "33"
+
+
+def title(state: str) -> str:
+    return STATES[state].title
+
+
+def _wrap(style: Style, text: str, indent: str, hang: str = "") -> list[str]:
+    return textwrap.wrap(
+        text, style.width, initial_indent=indent, subsequent_indent=indent + hang, break_on_hyphens=False
+    ) or [indent]
+
+
+def value_words(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v).replace("_", " ") for v in value) or "none"
     if isinstance(value, dict):
-        return ", ".join(f"{k} {_value(v)}" for k, v in value.items())
+        return ", ".join(f"{k} {value_words(v)}" for k, v in value.items())
     return str(value)
 
 
+def _fact(key: str, value: object) -> str:
+    """One updated fact of a finding, in words ("FLR 27%", "R0 not achievable", "9 lesions")."""
+    if isinstance(value, dict):
+        inner = ", ".join(_fact(k, v) for k, v in value.items())
+        return inner if key == "liver" else f"{key.replace('_', ' ')}: {inner}"
+    if key == "lesions":
+        return f"{value} lesion{'' if value == 1 else 's'}"
+    if key == "largest_cm":
+        return f"largest {value:g} cm" if isinstance(value, (int, float)) else f"largest {value} cm"
+    if key == "flr_percent":
+        return f"FLR {value:g}%" if isinstance(value, (int, float)) else f"FLR {value}%"
+    if key == "r0_achievable":
+        return "R0 achievable" if value else "R0 not achievable"
+    if key == "bilobar":
+        return "bilobar" if value else "one lobe"
+    if key == "ecog":
+        return f"ECOG {value}"
+    if key == "cea_ng_ml":
+        return f"CEA {value} ng/mL"
+    if isinstance(value, bool):
+        return key.replace("_", " ") + ("" if value else ": no")
+    return f"{key.replace('_', ' ')} {value_words(value)}"
+
+
+def finding_words(f: Finding) -> str:
+    """What a finding observed and updated, in words."""
+    parts = [f"{key.replace('_', ' ')}: {value_words(value)}" for key, value in f.observed().items()]
+    parts += [_fact(key, value) for key, value in f.patient.items()]
+    return "; ".join(parts) or "nothing new"
+
+
 def _finding(f: Finding) -> str:
-    parts = []
-    for key in ("response", "margin", "recurrence", "progressing_lesions"):
-        value = getattr(f, key)
-        if value is not None:
-            parts.append(f"{key.replace('_', ' ')} {value}")
-    for key, value in f.patient.items():
-        parts.append(f"{key}: {_value(value)}" if isinstance(value, dict) else f"{key} {_value(value)}")
-    if f.month is not None:
-        parts.append(f"month {f.month:g}")
+    said = finding_words(f) + (f"; month {f.month:g}" if f.month is not None else "")
     where = f.where + (f", line {f.line}" if f.line else "")
-    return f"Finding at {f.at} ({where}): " + "; ".join(parts)
+    return f"Finding at {title(f.at)} ({where}): {said}"
 
 
-def _decision(step: Step) -> str:
+def decision_words(step: Step) -> str:
     d = step.plan.decision
-    bits = [d.category or "decision"]
+    bits = [(d.category or "decision").replace("-", " ")]
     if d.intent:
         bits.append(f"{d.intent} intent")
     if d.regimen:
@@ -53,6 +119,21 @@ def _decision(step: Step) -> str:
     if d.procedure:
         bits.append(f"procedure: {d.procedure}")
     return "; ".join(bits)
+
+
+def not_taken(step: Step) -> list[str]:
+    """Each road not taken, in words: the state, the road, and the guard that blocked it."""
+    out = []
+    for b in step.blocked:
+        road = step.pathway_road(b.via)
+        if b.failed:
+            why = "; ".join(b.failed)
+        elif b.alternative:
+            why = f"an accepted alternative; the pathway prefers {step.road.words}"
+        else:
+            why = f"also open, but {step.road.words} is tried first"
+        out.append(f"{title(b.to)} by {road.words}: {why}")
+    return out
 
 
 def _num(value: float | int | None) -> str:
@@ -121,65 +202,111 @@ def describe(patient: Patient) -> list[str]:
     return lines
 
 
-def narrate_step(step: Step) -> list[str]:
-    out = [f"Step {step.number} | month {step.month:g} | {step.source} -> {step.state}  ({step.road.name})"]
+def narrate_step(step: Step, style: Style | None = None) -> list[str]:
+    style = style or Style()
+    head = (
+        f"Step {step.number} | month {step.month:g} | {title(step.source)} -> {title(step.state)} ({step.road.words})"
+    )
+    out = _wrap(style, style.paint(head, BOLD), "", "    ")
     for finding in step.findings:
-        out += _wrap(_finding(finding), "  ", "  ")
-    out += _wrap("Decision: " + _decision(step), "  ", "  ")
+        out += _wrap(style, _finding(finding), "  ", "  ")
+    out += _wrap(style, style.paint("Decision: ", CYAN) + decision_words(step), "  ", "  ")
     if step.reasons:
         out.append("  Why:")
         for reason in step.reasons:
-            out += _wrap("- " + reason, "    ", "  ")
-    blocked = step.blocked
-    if blocked:
-        out.append("  Not taken:")
-        for b in blocked:
-            if b.failed:
-                why = "; ".join(b.failed)
-            elif b.alternative:
-                why = "an accepted alternative; the pathway prefers " + str(b.outranked_by)
-            else:
-                why = f"open, but {b.outranked_by} comes first"
-            out += _wrap(f"x {b.to} ({b.via}): {why}", "    ", "  ")
+            out += _wrap(style, "- " + reason, "    ", "  ")
+    if style.blocked and step.blocked:
+        out.append("  Not taken (x blocked, ~ open but not chosen):")
+        for b, line in zip(step.blocked, not_taken(step), strict=True):
+            out += _wrap(style, style.paint("x " if b.failed else "~ ", DIM) + line, "    ", "  ")
     for warning in step.warnings:
-        out += _wrap("! " + warning, "  ", "  ")
+        out += _wrap(style, style.paint("! " + warning, YELLOW), "  ", "  ")
     rules = [r for r in step.rules if not RULES[r].derived]
     line = "  Rules: " + (", ".join(rules) or "none of the rule book's")
     if step.derived:
         line += " | derived: " + ", ".join(step.derived)
-    out.append(line)
-    sources = "; ".join(step.sources) or "none: the choice is this project's (derived)"
-    out += _wrap("Sources: " + sources, "  ", "  ")
+    keys = sorted({s.split("(")[-1].rstrip(")") for s in step.sources})
+    line += " | sources: " + (", ".join(keys) or "none (derived)")
+    out += _wrap(style, line, "", "    ")
     return out
 
 
-def narrate(scenario: Scenario, trajectory: Trajectory) -> str:
-    out = [f"PATHWAY REPLAY: {scenario.title}  [{scenario.id}]"]
-    out += _wrap(DISCLAIMER, "")
-    out.append("")
-    out.append("Patient")
-    out += ["  " + line for line in describe(scenario.patient)]
-    if scenario.objectives:
-        out.append("Teaching objectives")
-        for objective in scenario.objectives:
-            out += _wrap("- " + objective, "  ", "  ")
-    if scenario.notes:
-        out.append("Notes")
-        out += _wrap(scenario.notes.strip(), "  ")
-    for step in trajectory:
-        out.append("")
-        out += narrate_step(step)
-    out.append("")
+def header(scenario: Scenario, style: Style) -> list[str]:
+    out = _wrap(style, style.paint(f"PATHWAY REPLAY: {scenario.title}  [{scenario.id}]", BOLD), "", "  ")
+    out += _wrap(style, DISCLAIMER, "")
+    return out
+
+
+def outcome(trajectory: Trajectory) -> str:
     last = trajectory.steps[-1] if trajectory.steps else None
     month = f" at month {last.month:g}" if last else ""
     if trajectory.ended == "terminal":
-        out.append(f"Outcome: {trajectory.final_state}{month} (terminal).")
-    else:
-        out.append(f"Outcome: waiting at {trajectory.final_state}{month} for a finding: {trajectory.awaiting}.")
-    out += _wrap("Path: " + " > ".join(trajectory.path), "", "  ")
-    derived = sorted({rid for step in trajectory for rid in step.derived})
-    if derived:
-        out.append("Derived choices (the sources are silent; the choice is this project's):")
-        for rid in derived:
-            out += _wrap(f"- {rid}: {RULES[rid].summary}", "  ", "  ")
+        return f"Outcome: {title(trajectory.final_state)}{month} (terminal)."
+    return f"Outcome: waiting at {title(trajectory.final_state)}{month} for {trajectory.awaiting}."
+
+
+def glossary(trajectory: Trajectory, style: Style) -> list[str]:
+    """Every rule cited, with its statement, and every source, by title: once, at the end."""
+    cited = ordered([r for step in trajectory for r in step.rules])
+    out = ["Rules cited (`pathway rules ID` shows one):"]
+    for rid in cited:
+        rule = RULES[rid]
+        mark = " (derived: the sources are silent; the choice is this project's)" if rule.derived else ""
+        out += _wrap(style, f"- {rid}: {rule.summary}{mark}", "  ", "  ")
+    keys = sorted({s.split("(")[-1].rstrip(")") for step in trajectory for s in step.sources})
+    if keys:
+        out.append("Sources:")
+        for key in keys:
+            out += _wrap(style, f"- {key}: {SOURCES[key].reference}", "  ", "  ")
+    return out
+
+
+def narrate(scenario: Scenario, trajectory: Trajectory, style: Style | None = None) -> str:
+    style = style or Style()
+    out = header(scenario, style)
+    out.append("")
+    out.append(style.paint("Patient", BOLD))
+    out += [line for text in describe(scenario.patient) for line in _wrap(style, text, "  ", "  ")]
+    if scenario.objectives:
+        out.append(style.paint("Teaching objectives", BOLD))
+        for objective in scenario.objectives:
+            out += _wrap(style, "- " + objective, "  ", "  ")
+    if scenario.notes:
+        out.append(style.paint("Notes", BOLD))
+        out += _wrap(style, scenario.notes.strip(), "  ")
+    for step in trajectory:
+        out.append("")
+        out += narrate_step(step, style)
+    out.append("")
+    out.append(style.paint(outcome(trajectory), BOLD))
+    out += _wrap(style, "Path: " + " > ".join(title(s) for s in trajectory.path), "", "  ")
+    out += glossary(trajectory, style)
     return "\n".join(out) + "\n"
+
+
+def brief_line(step: Step, style: Style) -> str:
+    """Month, from -> to, the decision, its key reason, cut to the width."""
+    d = step.plan.decision
+    what = d.regimen or d.procedure or (d.category or "").replace("-", " ")
+    key = step.reasons[0] if step.reasons else ""
+    road = f"{title(step.source)} -> {title(step.state)} ({step.road.words})"
+    line = f"{step.number:>3} {step.month:>6g}  {road}: " + "; ".join(bit for bit in (what, key) if bit)
+    return line if len(line) <= style.width else line[: style.width - 1] + "…"
+
+
+def brief(scenario: Scenario, trajectory: Trajectory, style: Style | None = None) -> str:
+    """One line a step (the header cut to the width too): for a projector or a quick look."""
+    style = style or Style()
+    out = [line if len(line) <= style.width else line[: style.width - 1] + "…" for line in header(scenario, style)]
+    out += [brief_line(step, style) for step in trajectory]
+    out.append(outcome(trajectory))
+    return "\n".join(out) + "\n"
+
+
+def narrate_one(scenario: Scenario, trajectory: Trajectory, number: int, style: Style | None = None) -> str:
+    style = style or Style()
+    return "\n".join([*header(scenario, style), "", *narrate_step(trajectory.step(number), style)]) + "\n"
+
+
+def default_style(width: int | None = None, blocked: bool = True) -> Style:
+    return Style.for_stream(sys.stdout, width, blocked)

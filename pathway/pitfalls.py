@@ -5,6 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+class Alert(str):
+    """A warning raised at a step: reads as '[id] text (detail) [rules]', and keeps its parts."""
+
+    id: str
+    text: str
+    rules: tuple[str, ...]
+
+    def __new__(cls, pitfall_id: str, text: str, rules: tuple[str, ...]) -> Alert:
+        alert = super().__new__(cls, f"[{pitfall_id}] {text} [{', '.join(rules)}]")
+        alert.id, alert.text, alert.rules = pitfall_id, text, rules
+        return alert
+
+    def as_json(self) -> dict[str, object]:
+        return {"id": self.id, "text": self.text, "rules": list(self.rules)}
+
+
 @dataclass(eq=False, repr=False)
 class Pitfall:
     """A pitfall a source names, raised as a warning where the pathway meets it."""
@@ -13,9 +29,8 @@ class Pitfall:
     rules: tuple[str, ...]
     text: str
 
-    def warn(self, detail: str = "") -> str:
-        rules = ", ".join(self.rules)
-        return f"[{self.id}] {self.text}" + (f" ({detail})" if detail else "") + f" [{rules}]"
+    def warn(self, detail: str = "") -> Alert:
+        return Alert(self.id, self.text + (f" ({detail})" if detail else ""), self.rules)
 
 
 SURGERY_FIRST_MULTIFOCAL = Pitfall(

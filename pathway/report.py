@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from .engine import Step, TimelineSource, Trajectory, run
 from .errors import Problem, show
 from .rules import RULES
 from .scenario import Scenario
+from .sources import SOURCES
+from .vocabulary import STATES
 
 DISCLAIMER = (
     "Teaching and documentation tool, not a clinical decision system: it replays a pathway distilled "
@@ -25,15 +28,17 @@ def step_json(step: Step) -> dict[str, Any]:
         "step": step.number,
         "month": step.month,
         "state": step.state,
+        "state_title": STATES[step.state].title,
         "from": step.source,
         "via": step.road.name,
+        "road": step.road.words,
         "decision": step.plan.decision.as_json(),
         "rules": step.rules,
         "derived": step.derived,
         "sources": step.sources,
         "reasons": step.reasons,
         "blocked": [b.as_json() for b in step.blocked],
-        "warnings": step.warnings,
+        "warnings": [w.as_json() for w in step.warnings],
         "finding": step.finding.as_json() if step.finding is not None else None,
         "findings": [f.as_json() for f in step.findings],
     }
@@ -41,16 +46,24 @@ def step_json(step: Step) -> dict[str, Any]:
 
 def trajectory_json(scenario: Scenario, trajectory: Trajectory) -> dict[str, Any]:
     derived = sorted({rid for step in trajectory for rid in step.derived})
+    keys = sorted({k for step in trajectory for rid in step.rules for k in RULES[rid].sources})
     return {
         "scenario": scenario.id,
         "title": scenario.title,
         "disclaimer": DISCLAIMER,
+        "teaching": {"objectives": scenario.objectives, "notes": scenario.notes},
+        "patient": asdict(scenario.patient),
+        "states": {name: state.title for name, state in STATES.items()},
         "path": trajectory.path,
         "final_state": trajectory.final_state,
         "ended": trajectory.ended,
         "awaiting": trajectory.awaiting,
         "steps": [step_json(s) for s in trajectory],
         "derived_choices": {rid: RULES[rid].summary for rid in derived},
+        "references": [
+            {"key": k, "title": SOURCES[k].title, "topic": SOURCES[k].topic, "reference": SOURCES[k].reference}
+            for k in keys
+        ],
     }
 
 

@@ -14,7 +14,9 @@ from typing import Any
 
 from .course import Case, CourseChanges, Intent, TwoStage
 from .guards import Guard, biomarkers_known, primary_known
+from .pitfalls import Alert
 from .profile import FactProblem, profile_of
+from .regimens import RegimenRow
 
 Timing = tuple[float, tuple[str, ...]]  # months, and the rules that set them
 
@@ -103,7 +105,7 @@ class Plan:
     decision: Decision
     reasons: tuple[str, ...] = ()
     rules: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Alert, ...] = ()
     course: CourseChanges = field(default_factory=lambda: CourseChanges())
     patient: Mapping[str, Any] = field(default_factory=dict)
 
@@ -167,12 +169,22 @@ class Road:
     source: str
     dest: str
     rank: int
+    title: str = ""  # the road as a teacher says it (default: its name in words)
     guards: tuple[Guard, ...] = ()
     rules: tuple[str, ...] = ()
     label: str = ""  # the short clinical text drawn on the diagram edge
     plan: Callable[[Case], Plan]
     lead: Callable[[Case], Timing] = no_lead  # time from the decision to arrival
     alternative: bool = False
+    regimens: tuple[RegimenRow, ...] = ()  # the table the plan chooses its regimen from (the quiz asks)
+
+    @property
+    def words(self) -> str:
+        """The road's title for sentences: 'perioperative chemotherapy', 'GIST next line'."""
+        return self.title or " ".join(_ACRONYMS.get(w, w) for w in self.name.split("_"))
+
+
+_ACRONYMS = {w: w.upper() for w in ("ecog", "ehd", "pve", "net", "gist", "tki", "prrt", "tace")}
 
 
 class DefinitionError(Exception):

@@ -24,8 +24,8 @@ def test_replay_text_opens_with_the_case_and_the_disclaimer(capsys: pytest.Captu
     head = out.splitlines()[:4]
     assert head[0].startswith("PATHWAY REPLAY: Metachronous multifocal bilobar CRLM")
     assert "not a clinical decision system" in " ".join(head)
-    assert "Step 3 | month 0.5 | mdt_review -> neoadjuvant  (conversion_chemotherapy)" in out
-    assert "Outcome: disease_free at month 65.5 (terminal)." in out
+    assert "Step 3 | month 0.5 | MDT review -> Neoadjuvant therapy (conversion chemotherapy)" in out
+    assert "Outcome: Disease-free at month 65.5 (terminal)." in out
 
 
 def test_replay_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -91,4 +91,4 @@ def test_python_dash_m_and_the_console_script_agree() -> None:
 def test_awaiting_finding_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["replay", str(SCENARIOS / "ecog2-palliative.yaml")]) == 0
     out = capsys.readouterr().out
-    assert "Outcome: waiting at reassessment" in out and "the response (RECIST 1.1)" in out
+    assert "Outcome: waiting at Reassessment" in out and "the response (RECIST 1.1)" in out

@@ -234,6 +234,7 @@ ROADS: tuple[Road, ...] = (
         rules=("R33", "D-RECURRENCE-OTHER"),
         label="recurred on systemic therapy",
         plan=plan_next_after_recurrence,
+        regimens=NEXT_LINE,
     ),
     Road(
         name="breast_systemic_first",
@@ -243,6 +244,7 @@ ROADS: tuple[Road, ...] = (
         rules=("R33",),
         label="systemic therapy first",
         plan=plan_first,
+        regimens=SYSTEMIC,
     ),
     Road(
         name="breast_next_line",
@@ -253,6 +255,7 @@ ROADS: tuple[Road, ...] = (
         rules=("R33",),
         label="progression",
         plan=common.noting_symptoms(plan_next),
+        regimens=NEXT_LINE,
     ),
     Road(
         name="breast_resection",

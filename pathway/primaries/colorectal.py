@@ -31,6 +31,7 @@ from ..common import LATE, OWN, surgery_plan
 from ..course import Case, CourseChanges, Intent, Response, TwoStage
 from ..guards import num
 from ..patient import Patient
+from ..pitfalls import Alert
 from ..profile import FactProblem, LiverFirst, Marker, Postoperative, PrimaryAfterLiver, Profile, primary_words
 from ..regimens import RegimenChoice, RegimenRow, choose
 from ..tables import PathwayTable
@@ -168,7 +169,7 @@ def follow_up_figures(case: Case) -> tuple[str, ...]:
 # --- plans: what each road decides ----------------------------------------------------------
 
 
-def _multifocal_warning(case: Case) -> tuple[str, ...]:
+def _multifocal_warning(case: Case) -> tuple[Alert, ...]:
     facts = g.multifocal_facts(case)
     if facts:
         return (pitfalls.SURGERY_FIRST_MULTIFOCAL.warn(" and ".join(facts)),)
@@ -441,14 +442,14 @@ def plan_resect_now(case: Case) -> Plan:
 
 def plan_resection_ablation(case: Case) -> Plan:
     ablation = case.patient.liver.ablation
-    size = ablation.largest_cm if ablation else 0.0
     reasons: tuple[str, ...] = ("resect the larger lesions, ablate the small deep ones to spare the remnant",)
-    if size > g.ABLATION_BEST_CM:
-        reasons += (f"ablated lesion {num(size)} cm: best results at or under 3 cm",)
+    if ablation is not None and ablation.largest_cm > g.ABLATION_BEST_CM:
+        reasons += (f"ablated lesion {num(ablation.largest_cm)} cm: best results at or under 3 cm",)
+    sizes = f"lesions up to {num(ablation.largest_cm)} cm" if ablation is not None else "the small lesions"
     return surgery_plan(
         case,
         _converted(case),
-        f"liver resection plus ablation of lesions up to {num(size)} cm",
+        f"liver resection plus ablation of {sizes}",
         reasons=reasons,
         course=CourseChanges(intent=Intent.CURATIVE, two_stage=TwoStage.NONE),
     )
@@ -478,7 +479,7 @@ def plan_repeat_ablation(case: Case) -> Plan:
     )
 
 
-def _prolonged(case: Case) -> tuple[str, ...]:
+def _prolonged(case: Case) -> tuple[Alert, ...]:
     months = case.course.systemic_months
     if months >= g.PROLONGED_CHEMO_MONTHS:
         return (pitfalls.PROLONGED_CHEMO.warn(f"{num(months)} months so far"),)
@@ -584,6 +585,7 @@ ROADS: tuple[Road, ...] = (
     # mdt_review (first match wins; see the module docstring)
     Road(
         name="primary_first",
+        title="the symptomatic primary first",
         source="mdt_review",
         dest="primary_resection",
         rank=OWN,
@@ -604,6 +606,7 @@ ROADS: tuple[Road, ...] = (
     ),
     Road(
         name="after_urgent_review",
+        title="the line decided at an urgent review",
         source="mdt_review",
         dest="palliative_systemic",
         rank=OWN + 15,
@@ -614,6 +617,7 @@ ROADS: tuple[Road, ...] = (
     ),
     Road(
         name="ablation_unfit",
+        title="ablation for the unfit",
         source="mdt_review",
         dest="locoregional",
         rank=OWN + 20,
@@ -624,6 +628,7 @@ ROADS: tuple[Road, ...] = (
     ),
     Road(
         name="systemic_ecog_2",
+        title="systemic therapy at ECOG 2",
         source="mdt_review",
         dest="palliative_systemic",
         rank=OWN + 30,
@@ -631,9 +636,11 @@ ROADS: tuple[Road, ...] = (
         rules=("R4", "D-ECOG", "R38"),
         label="ECOG 2",
         plan=plan_systemic_unfit,
+        regimens=PALLIATIVE_DOUBLET,
     ),
     Road(
         name="systemic_unresectable_ehd",
+        title="systemic therapy for unresectable EHD",
         source="mdt_review",
         dest="palliative_systemic",
         rank=OWN + 40,
@@ -641,9 +648,11 @@ ROADS: tuple[Road, ...] = (
         rules=("R4",),
         label="unresectable EHD",
         plan=plan_systemic_ehd,
+        regimens=CONVERSION,
     ),
     Road(
         name="systemic_unfit",
+        title="systemic therapy for the unfit",
         source="mdt_review",
         dest="palliative_systemic",
         rank=OWN + 50,
@@ -651,9 +660,11 @@ ROADS: tuple[Road, ...] = (
         rules=("R4", "D-PALLIATIVE-REGIMEN"),
         label="unfit or refuses surgery",
         plan=plan_systemic_unfit,
+        regimens=PALLIATIVE_DOUBLET,
     ),
     Road(
         name="upfront_surgery_small_solitary",
+        title="upfront surgery for a small solitary metastasis",
         source="mdt_review",
         dest="surgery",
         rank=OWN + 60,
@@ -661,6 +672,7 @@ ROADS: tuple[Road, ...] = (
         rules=("R8", "R4"),
         label="resectable, single < 2 cm",
         plan=plan_upfront_small,
+        regimens=UPFRONT_POSTOPERATIVE,
         lead=MDT_TO_SURGERY,
     ),
     Road(
@@ -672,9 +684,11 @@ ROADS: tuple[Road, ...] = (
         rules=("R4", "R9", "R10"),
         label="resectable: R0, ≤ 10, FLR ≥ 30%",
         plan=plan_perioperative,
+        regimens=PERIOPERATIVE,
     ),
     Road(
         name="upfront_surgery_low_risk",
+        title="upfront surgery for low-risk disease",
         source="mdt_review",
         dest="surgery",
         rank=OWN + 80,
@@ -694,6 +708,7 @@ ROADS: tuple[Road, ...] = (
         rules=("R6", "R16"),
         label="> 10, FLR < 30% or no R0",
         plan=plan_conversion,
+        regimens=CONVERSION,
     ),
     # reassessment (after the shared urgent reviews; first match wins)
     common.URGENT_REVIEW_SYMPTOMS,
@@ -719,6 +734,7 @@ ROADS: tuple[Road, ...] = (
     ),
     Road(
         name="resect_after_complete_response",
+        title="resection after a complete response",
         source="reassessment",
         dest="surgery",
         rank=OWN + 20,
@@ -730,6 +746,7 @@ ROADS: tuple[Road, ...] = (
     ),
     Road(
         name="resect_now_resectable",
+        title="resection, now resectable",
         source="reassessment",
         dest="surgery",
         rank=OWN + 30,
@@ -760,6 +777,7 @@ ROADS: tuple[Road, ...] = (
     ),
     Road(
         name="two_stage_hepatectomy",
+        title="two-stage hepatectomy",
         source="reassessment",
         dest="surgery",
         rank=OWN + 50,
@@ -809,6 +827,7 @@ ROADS: tuple[Road, ...] = (
     common.CONTINUE_PALLIATIVE_LINE,
     Road(
         name="continue_conversion",
+        title="conversion therapy continues",
         source="reassessment",
         dest="neoadjuvant",
         rank=LATE + 10,
@@ -819,6 +838,7 @@ ROADS: tuple[Road, ...] = (
     ),
     Road(
         name="add_liver_directed_therapy",
+        title="liver-directed therapy added",
         source="reassessment",
         dest="locoregional",
         rank=LATE + 20,
@@ -840,6 +860,7 @@ ROADS: tuple[Road, ...] = (
     ),
     Road(
         name="stage_two_hepatectomy",
+        title="stage 2 of the hepatectomy",
         source="liver_augmentation",
         dest="surgery",
         rank=OWN + 5,
@@ -860,6 +881,7 @@ ROADS: tuple[Road, ...] = (
     ),
     Road(
         name="remnant_insufficient",
+        title="remnant insufficient: back to the MDT",
         source="liver_augmentation",
         dest="mdt_review",
         rank=OWN + 20,

@@ -115,6 +115,7 @@ ROADS: tuple[Road, ...] = (
         rules=("R34",),
         label="solitary metastasis",
         plan=plan_solitary,
+        regimens=SYSTEMIC,
     ),
     Road(
         name="gastric_systemic_only",
@@ -124,6 +125,7 @@ ROADS: tuple[Road, ...] = (
         rules=("R34",),
         label="multiple metastases",
         plan=plan_systemic_only,
+        regimens=SYSTEMIC,
     ),
     Road(
         name="gastric_progression",

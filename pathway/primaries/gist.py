@@ -161,6 +161,7 @@ ROADS: tuple[Road, ...] = (
     ),
     Road(
         name="gist_unifocal_progression",
+        title="resection of a unifocal progression",
         source="reassessment",
         dest="surgery",
         rank=OWN,

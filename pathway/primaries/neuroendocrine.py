@@ -307,6 +307,7 @@ ROADS: tuple[Road, ...] = (
     ),
     Road(
         name="net_high_grade_systemic",
+        title="systemic therapy for a grade 3 NET",
         source="mdt_review",
         dest="palliative_systemic",
         rank=OWN + 25,
@@ -326,6 +327,7 @@ ROADS: tuple[Road, ...] = (
     ),
     Road(
         name="observation_interval_done",
+        title="end of the observation interval",
         source="observation",
         dest="reassessment",
         rank=OWN,
@@ -366,6 +368,7 @@ ROADS: tuple[Road, ...] = (
     ),
     Road(
         name="net_high_grade_continues",
+        title="grade 3: systemic therapy continues",
         source="reassessment",
         dest="palliative_systemic",
         rank=OWN + 25,
@@ -376,6 +379,7 @@ ROADS: tuple[Road, ...] = (
     ),
     Road(
         name="net_observe_on",
+        title="observation goes on",
         source="reassessment",
         dest="observation",
         rank=OWN + 30,
