@@ -278,7 +278,7 @@ def narrate(scenario: Scenario, trajectory: Trajectory, style: Style | None = No
         out.append("")
         out += narrate_step(step, style)
     out.append("")
-    out.append(style.paint(outcome(trajectory), BOLD))
+    out += _wrap(style, style.paint(outcome(trajectory), BOLD), "", "  ")
     out += _wrap(style, "Path: " + " > ".join(title(s) for s in trajectory.path), "", "  ")
     out += glossary(trajectory, style)
     return "\n".join(out) + "\n"
@@ -299,7 +299,7 @@ def brief(scenario: Scenario, trajectory: Trajectory, style: Style | None = None
     style = style or Style()
     out = [line if len(line) <= style.width else line[: style.width - 1] + "…" for line in header(scenario, style)]
     out += [brief_line(step, style) for step in trajectory]
-    out.append(outcome(trajectory))
+    out += _wrap(style, outcome(trajectory), "", "  ")
     return "\n".join(out) + "\n"
 
 

@@ -133,7 +133,9 @@ def narrate_what_if(
     head = f"WHAT IF at {title(at)} after step {number} the finding had been: {finding_words(source.first)}"
     out = [
         *textwrap.wrap(head, style.width, subsequent_indent="  ", break_on_hyphens=False),
-        "(the rest of the timeline is read as written, for as long as it fits the new road)",
+        *textwrap.wrap(
+            "(the rest of the timeline is read as written, for as long as it fits the new road)", style.width
+        ),
         "",
     ]
     differs = next(
@@ -148,20 +150,31 @@ def narrate_what_if(
         out.append("The pathway takes the same roads from the branch point.")
     else:
         a, b = original.steps[differs], other.steps[differs]
-        out.append(f"Step {b.number} differs: {title(b.source)} -> {title(b.state)} instead of {title(a.state)}.")
+        out += textwrap.wrap(
+            f"Step {b.number} differs: {title(b.source)} -> {title(b.state)} instead of {title(a.state)}.",
+            style.width,
+            subsequent_indent="  ",
+        )
         out.append("")
         out.append("What if:")
         out += narrate_step(b, style)
         why = [line for line in not_taken(b) if line.startswith(f"{title(a.state)} by {a.road.words}:")]
         if why:
-            out.append(f"  The road replayed before is not taken now: {why[0]}")
+            out += textwrap.wrap(
+                f"  The road replayed before is not taken now: {why[0]}",
+                style.width,
+                subsequent_indent="    ",
+                break_on_hyphens=False,
+            )
     out.append("")
     out.append("As replayed, from the branch point:")
     out += [brief_line(s, style) for s in original.steps[number:]]
-    out.append("  " + outcome(original))
+    out += textwrap.wrap(outcome(original), style.width, initial_indent="  ", subsequent_indent="    ")
     out.append("What if, from the branch point:")
     out += [brief_line(s, style) for s in other.steps[number:]]
-    out.append("  " + outcome(other))
+    out += textwrap.wrap(outcome(other), style.width, initial_indent="  ", subsequent_indent="    ")
     if source.parted:
-        out.append(f"  (the what-if stops here: {source.parted})")
+        out += textwrap.wrap(
+            f"(the what-if stops here: {source.parted})", style.width, initial_indent="  ", subsequent_indent="    "
+        )
     return "\n".join(out) + "\n"
