@@ -48,7 +48,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"not a whole number from 1 (got {text!r})")
+        raise argparse.ArgumentTypeError(f"not a step number (got {text!r}; expected a whole number from 1)")
     return int(text)
 
 
@@ -84,6 +84,7 @@ def _add_rules(sub: Any) -> None:
     rl = sub.add_parser("rules", help="the rule book as encoded: statement, sources, derived or not")
     rl.add_argument("ids", nargs="*", metavar="ID", help="rules to show (default: all)")
     rl.add_argument("--json", action="store_true", help="print them as JSON")
+    rl.add_argument("--width", type=_width, help="wrap at this many columns (default: the terminal's, or 100)")
 
 
 def _add_check(sub: Any) -> None:
@@ -167,6 +168,10 @@ def _replay(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     scenario, trajectory = loaded
     style = narration.Style.for_stream(sys.stdout, args.width, blocked=not args.no_blocked)
+    if args.json and (args.no_blocked or args.width is not None):
+        given = "--no-blocked" if args.no_blocked else "--width"
+        _report([Problem(given, "shapes the text replay, not --json", given, "--json alone", file="(command line)")])
+        return EXIT_INVALID
     if args.json:
         import json  # only for --json
 
@@ -252,13 +257,16 @@ def _quiz(file: str, as_json: bool) -> int:
     return EXIT_OK
 
 
-def _rules(ids: list[str], as_json: bool) -> int:
+def _rules(ids: list[str], as_json: bool, width: int | None = None) -> int:
+    import textwrap
+
+    from .narration import Style
     from .rules import RULES
     from .schema import _did_you_mean
     from .sources import SOURCES
 
     by_key = {r.casefold(): r for r in RULES}
-    ids = [by_key.get(i.casefold(), i) for i in ids]
+    ids = list(dict.fromkeys(by_key.get(i.casefold(), i) for i in ids))
     unknown = [i for i in ids if i not in RULES]
     if unknown:
         _report(
@@ -290,12 +298,16 @@ def _rules(ids: list[str], as_json: bool) -> int:
         ]
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return EXIT_OK
+    columns = Style.for_stream(sys.stdout, width).width
     for r in chosen:
-        print(f"{r.id}{' (derived)' if r.derived else ''}: {r.summary}")
         if r.sources:
-            print("  sources: " + "; ".join(f"{k} {SOURCES[k].title}" for k in r.sources))
+            sources = "sources: " + "; ".join(f"{k} {SOURCES[k].title}" for k in r.sources)
+        elif r.derived:
+            sources = "sources: none - the sources are silent; the choice is this project's"
         else:
-            print("  sources: none - the sources are silent; the choice is this project's")
+            sources = "sources: none - the rule book's own rule on how the project cites"
+        for text, indent in ((f"{r.id}{' (derived)' if r.derived else ''}: {r.summary}", ""), (sources, "  ")):
+            print("\n".join(textwrap.wrap(text, columns, initial_indent=indent, subsequent_indent=indent + "  ")))
     return EXIT_OK
 
 
@@ -456,7 +468,7 @@ def _main(words: list[str]) -> int:
         if args.command == "quiz":
             return _quiz(args.file, args.json)
         if args.command == "rules":
-            return _rules(args.ids, args.json)
+            return _rules(args.ids, args.json, args.width)
         if args.command == "graph":
             return _graph(args.format, args.primary)
         if args.command == "render":

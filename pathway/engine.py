@@ -519,17 +519,30 @@ def _bevacizumab_clock(case: Case, plan: Plan, road: Road, month: float) -> tupl
     return (earliest, ("R24",)) if earliest > round(month, 2) else (round(month, 2), ())
 
 
+def _titled(state: str) -> str:
+    """A state for an author: its title, and the name a timeline's `at` uses where they differ."""
+    title = d.STATES[state].title
+    return title if title.lower() == state.replace("_", " ") else f"{title} ({state})"
+
+
 def _parted_problem(parted: TimelineParted, trajectory: Trajectory) -> Problem:
     want, here = parted.finding.at, parted.state
     why = f"the pathway needs a finding at {here}"
     for step in reversed(trajectory.steps):
+        if step.state == want:  # the pathway went there, and read what it needed: this finding is one more
+            why += (
+                f": step {step.number} (month {step.month:g}) already went to {_titled(want)}; after it the "
+                f"pathway went on to {_titled(here)} (a finding too many, or one missing before it)"
+            )
+            break
         routes = step.why_not(want) if want in step.next_states else []
         if routes:
-            blocked = routes[0]
-            because = "; ".join(blocked.failed) or f"outranked by {blocked.outranked_by}"
+            blocked = min(routes, key=lambda b: len(b.failed))  # the road nearest to being taken
+            road = step.pathway_road(blocked.via)
+            because = "; ".join(blocked.failed) or f"{step.road.words} comes first"
             why += (
-                f": at step {step.number} (month {step.month:g}) {step.source} took {step.road.name} to "
-                f"{step.state}, not {blocked.via} to {want}, because {because}"
+                f": at step {step.number} (month {step.month:g}) {_titled(step.source)} took "
+                f"{step.road.words} to {_titled(step.state)}, not {road.words} to {_titled(want)}, because {because}"
             )
             break
     else:

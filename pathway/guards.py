@@ -159,7 +159,7 @@ def fit_and_willing(c: Case) -> Verdict:
         return verdict(False, "comorbidities rule out major surgery")
     if p.refuses_surgery:
         return verdict(False, "the patient refuses surgery")
-    return verdict(True, "no comorbidity against major surgery, and the patient accepts it")
+    return verdict(True, "fit for major surgery and willing")
 
 
 unfit_or_refuses = negation(fit_and_willing, "unfit_or_refuses", "unfit for or refuses surgery", "R23")
@@ -177,7 +177,7 @@ def unfit_for_major_surgery(c: Case) -> Verdict:
     if p.ecog >= 2:
         return verdict(True, f"ECOG {p.ecog}: unfit for major surgery")
     v = unfit_or_refuses(c)
-    fit = f"ECOG {p.ecog}, no comorbidity against major surgery, and the patient accepts it"
+    fit = f"fit for major surgery (ECOG {p.ecog}) and willing"
     return v if v.passed else verdict(False, fit)
 
 
@@ -224,7 +224,7 @@ def symptomatic_primary_in_place(c: Case) -> Verdict:
     return verdict(True, "the primary in place is symptomatic (bleeding, obstruction or perforation)")
 
 
-@guard("primary_in_place", "primary still in place", "R26", "R27", reads={"patient.primary.resected": EVERY})
+@guard("primary_in_place", "primary still in place", "R26", reads={"patient.primary.resected": EVERY})
 def primary_in_place(c: Case) -> Verdict:
     resected = c.patient.primary.resected
     return verdict(not resected, "the primary is resected" if resected else "the primary is still in place")

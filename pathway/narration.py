@@ -69,11 +69,15 @@ def value_words(value: object) -> str:
         return ", ".join(str(v).replace("_", " ") for v in value) or "none"
     if isinstance(value, dict):
         return ", ".join(f"{k} {value_words(v)}" for k, v in value.items())
-    return str(value)
+    return str(value).replace("_", "-")  # liver_only: liver-only
 
 
 def _fact(key: str, value: object) -> str:
     """One updated fact of a finding, in words ("FLR 27%", "R0 not achievable", "9 lesions")."""
+    if isinstance(value, dict) and key == "biomarkers":
+        return ", ".join(str(v) if k == "mmr" else f"{LABELS.get(k, k)} {v}" for k, v in value.items())
+    if isinstance(value, dict) and key == "primary":
+        return "primary: " + ", ".join(_primary_fact(k, v) for k, v in value.items())
     if isinstance(value, dict):
         inner = ", ".join(_fact(k, v) for k, v in value.items())
         return inner if key == "liver" else f"{key.replace('_', ' ')}: {inner}"
@@ -93,7 +97,20 @@ def _fact(key: str, value: object) -> str:
         return f"CEA {value} ng/mL"
     if isinstance(value, bool):
         return key.replace("_", " ") + ("" if value else ": no")
-    return f"{key.replace('_', ' ')} {value_words(value)}"
+    return f"{key.replace('_', ' ')}: {value_words(value)}"
+
+
+def _primary_fact(key: str, value: object) -> str:
+    words = {
+        "resected": ("resected", "in place"),
+        "symptomatic": ("symptomatic", "asymptomatic"),
+        "node_positive": ("node-positive", "node-negative"),
+    }
+    if key in words and isinstance(value, bool):
+        return words[key][0 if value else 1]
+    if key == "side":
+        return f"{value}-sided"
+    return str(value).replace("_", " ") if key in ("site", "subsite") else f"{key.replace('_', ' ')} {value}"
 
 
 def finding_words(f: Finding) -> str:
@@ -109,9 +126,37 @@ def _finding(f: Finding) -> str:
     return f"Finding at {title(f.at)} ({where}): {said}"
 
 
+# Decision categories in words where their hyphens are not spaces or their parts are acronyms.
+_CATEGORY_WORDS = {
+    "two-stage": "two-stage hepatectomy",
+    "liver-first": "liver-first",
+    "disease-free": "disease-free",
+    "gist": "GIST",
+    "gist-tki": "GIST on a TKI",
+    "gist-responsive": "GIST responding",
+    "gist-unifocal-progression": "GIST, unifocal progression",
+    "gist-progression": "GIST progression",
+    "unresectable-net": "unresectable NET",
+    "progressive-net": "progressive NET",
+    "indolent-net": "indolent NET",
+    "high-grade-net": "high-grade NET",
+    "breast-systemic-first": "breast, systemic therapy first",
+    "breast-systemic": "breast, systemic therapy",
+    "solitary-gastric": "solitary gastric metastasis",
+    "gastric-systemic": "gastric, systemic therapy",
+    "stable-or-mixed": "stable or mixed response",
+}
+
+
+def category_words(category: str | None) -> str:
+    if not category:
+        return "decision"
+    return _CATEGORY_WORDS.get(category, category.replace("-", " "))
+
+
 def decision_words(step: Step) -> str:
     d = step.plan.decision
-    bits = [(d.category or "decision").replace("-", " ")]
+    bits = [category_words(d.category)]
     if d.intent:
         bits.append(f"{d.intent} intent")
     if d.regimen:
@@ -183,7 +228,9 @@ def describe(patient: Patient) -> list[str]:
     if patient.symptoms:
         flags.append("symptoms: " + ", ".join(s.replace("_", " ") for s in patient.symptoms))
     lines = [
-        f"{patient.age}-year-old {sex}, ECOG {patient.ecog}; {p.site}{side} primary {state}{nodes}; "
+        f"{patient.age}-year-old {sex}, ECOG {patient.ecog}; "
+        + ("primary not yet found" if p.site == "unknown" else f"{p.site}{side} primary {state}{nodes}")
+        + f"; "
         f"{patient.presentation} presentation",
     ]
     shown = markers(patient)
@@ -216,7 +263,7 @@ def narrate_step(step: Step, style: Style | None = None) -> list[str]:
         for reason in step.reasons:
             out += _wrap(style, "- " + reason, "    ", "  ")
     if style.blocked and step.blocked:
-        out.append("  Not taken (x blocked, ~ open but not chosen):")
+        out.append("  Not taken (x blocked, ~ open):")
         for b, line in zip(step.blocked, not_taken(step), strict=True):
             out += _wrap(style, style.paint("x " if b.failed else "~ ", DIM) + line, "    ", "  ")
     for warning in step.warnings:
@@ -248,7 +295,7 @@ def outcome(trajectory: Trajectory) -> str:
 def glossary(trajectory: Trajectory, style: Style) -> list[str]:
     """Every rule cited, with its statement, and every source, by title: once, at the end."""
     cited = ordered([r for step in trajectory for r in step.rules])
-    out = ["Rules cited (`pathway rules ID` shows one):"]
+    out = ["Rules cited (see `pathway rules ID`):"]
     for rid in cited:
         rule = RULES[rid]
         mark = " (derived: the sources are silent; the choice is this project's)" if rule.derived else ""
@@ -287,10 +334,12 @@ def narrate(scenario: Scenario, trajectory: Trajectory, style: Style | None = No
 def brief_line(step: Step, style: Style) -> str:
     """Month, from -> to, the decision, its key reason, cut to the width."""
     d = step.plan.decision
-    what = d.regimen or d.procedure or (d.category or "").replace("-", " ")
+    what = d.regimen or d.procedure or category_words(d.category)
     key = step.reasons[0] if step.reasons else ""
-    road = f"{title(step.source)} -> {title(step.state)} ({step.road.words})"
-    line = f"{step.number:>3} {step.month:>6g}  {road}: " + "; ".join(bit for bit in (what, key) if bit)
+    said = "; ".join(bit for bit in (what, key) if bit)
+    line = f"{step.number:>3} {step.month:>6g}  {title(step.source)} -> {title(step.state)} ({step.road.words}): {said}"
+    if len(line) > style.width:  # narrow: the decision matters more than the road's name
+        line = f"{step.number:>3} {step.month:>6g}  {title(step.source)} -> {title(step.state)}: {said}"
     return line if len(line) <= style.width else line[: style.width - 1] + "…"
 
 

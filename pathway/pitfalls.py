@@ -59,5 +59,13 @@ SMALL_LESION_MAY_VANISH = Pitfall(
     "A metastasis under 2 cm may disappear on chemotherapy and be lost at surgery: operate first",
 )
 
+# Raised by the quiz when a resident walks into it (the pathway itself never does).
+TREATMENT_INERTIA = Pitfall(
+    "treatment-inertia",
+    ("R17",),
+    "Treatment inertia: a responder who now meets the resectability criteria goes to surgery at this "
+    "reassessment; another block of chemotherapy is not the safer choice",
+)
+
 ALL = (SURGERY_FIRST_MULTIFOCAL, BIOPSY, COMPLETE_RESPONSE, PROLONGED_CHEMO, SMALL_LESION_MAY_VANISH)
 IDS = tuple(p.id for p in ALL)

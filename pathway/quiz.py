@@ -18,9 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .engine import Step, Trajectory
-from .narration import decision_words, describe, finding_words, title
-from .regimens import choose
+from .course import Finding
+from .engine import Step, Trajectory, cited
+from .guards import Guard
+from .narration import decision_words, describe, finding_words, markers, title
+from .pitfalls import TREATMENT_INERTIA
+from .regimens import RegimenRow, choose
 from .report import DISCLAIMER
 from .rules import RULES, ordered
 from .scenario import Scenario
@@ -95,16 +98,30 @@ class Session:
         }
 
 
-def _match(answer: str, options: list[str], words: Callable[[str], str]) -> str | None:
-    """An option by its number, its name or its words (case and spacing ignored)."""
-    text = answer.strip()
-    if text.isdigit() and 1 <= int(text) <= len(options):
-        return options[int(text) - 1]
-    key = " ".join(text.lower().replace("_", " ").split())
-    for option in options:
-        if key in (" ".join(option.lower().replace("_", " ").split()), words(option).lower()):
-            return option
-    return None
+def _key(text: str) -> str:
+    return " ".join(text.lower().replace("_", " ").rstrip(".").split())
+
+
+def _match(answer: str, options: list[str], words: Callable[[str], str]) -> tuple[str | None, list[str]]:
+    """An option by its number, its name or its words (case and spacing ignored), or by the start
+    of them if only one option starts so. Returns the option, or None and the options it could be."""
+    text = answer.strip().rstrip(".")
+    if text.isdigit():
+        number = int(text)
+        return (options[number - 1], []) if 1 <= number <= len(options) else (None, [])
+    key = _key(text)
+    if not key:
+        return None, []
+    names = {option: (_key(option), _key(words(option))) for option in options}
+    exact = [o for o, both in names.items() if key in both]
+    if exact:
+        return exact[0], []
+    starts = [o for o, both in names.items() if any(n.startswith(key) for n in both)]
+    if not starts:  # a word of the option: "supportive" for "Best supportive care"
+        starts = [o for o, both in names.items() if any(w.startswith(key) for n in both for w in n.split())]
+    if len(starts) == 1:
+        return starts[0], []
+    return None, starts
 
 
 def _ask(question: Question, words: Callable[[str], str], read: Read, write: Write) -> bool:
@@ -115,81 +132,173 @@ def _ask(question: Question, words: Callable[[str], str], read: Read, write: Wri
         line = read("Your answer (number or name): ")
         if line is None:
             return False
-        chosen = _match(line, question.options, words)
+        chosen, could_be = _match(line, question.options, words)
         if chosen is not None:
             question.answer = chosen
             return True
+        if could_be:
+            write("  Which one? It could be: " + "; ".join(words(o) for o in could_be))
+            continue
         valid = ", ".join(f"{i} {words(o)}" for i, o in enumerate(question.options, start=1))
         write(f"  Not one of the choices. Answer with one of: {valid}")
 
 
-def _cite(rule_ids: list[str] | tuple[str, ...]) -> str:
-    """The rules and their sources' keys (the titles follow once, at the end of the feedback)."""
-    rules = [r for r in rule_ids if r in RULES]
-    keys = sorted({k for r in rules for k in RULES[r].sources})
+def _cite(rule_ids: list[str] | tuple[str, ...], scope: str | None) -> str:
+    """The rules a step of this pathway cites (R43), with their sources' keys (titles follow once)."""
+    rules = cited([r for r in rule_ids if r in RULES], scope)
+    keys = _source_keys(rules, scope)
     return f"{', '.join(rules)}; {', '.join(keys) or 'derived'}"
 
 
-def _sources_line(rule_ids: list[str]) -> str | None:
-    keys = sorted({k for r in rule_ids if r in RULES for k in RULES[r].sources})
+def _source_keys(rules: list[str], scope: str | None) -> list[str]:
+    keys = sorted({k for r in rules if r in RULES for k in RULES[r].sources})
+    return [k for k in keys if scope is None or SOURCES[k].scope in (None, scope)]
+
+
+def _sources_line(rules: list[str], scope: str | None) -> str | None:
+    keys = _source_keys(rules, scope)
     return "Sources: " + "; ".join(f"{k} {SOURCES[k].title}" for k in keys) if keys else None
+
+
+def _pitfalls(step: Step, answer: str) -> list[str]:
+    """The pitfalls the sources name at this step, which a wrong answer may have walked into."""
+    alerts = list(step.warnings)
+    stays = STATES[answer].phase == Phase.SYSTEMIC and step.source == "reassessment"
+    if stays and step.state == "surgery":
+        alerts.append(TREATMENT_INERTIA.warn())
+    return [f"Pitfall: {w.text} ({', '.join(w.rules)})." for w in alerts]
 
 
 def _state_feedback(step: Step, question: Question) -> None:
     answer = question.answer
     assert answer is not None
-    reasons = "; ".join(step.reasons[:4])
-    cited: list[str] = []  # the rules of the roads to the answer, for the revision list
+    chosen = f"{title(step.state)} ({step.road.words})"
+    cited_here: list[str] = []  # the rules of the roads to the answer, for the revision list
     if answer == step.state:
         question.credit = 1.0
-        question.feedback.append(f"Agrees with the pathway: {title(step.state)} by {step.road.words}.")
+        question.feedback.append(f"Agrees with the pathway: {chosen}.")
     else:
         roads = step.why_not(answer)
-        cited = [r for b in roads for r in b.rules]
         alternative = next((b for b in roads if b.open and b.alternative), None)
         outranked = next((b for b in roads if b.open and not b.alternative), None)
         if alternative is not None:
             question.credit = 0.5
             road = step.pathway_road(alternative.via)
-            cited = [*alternative.rules]
+            cited_here = [*alternative.rules]
             question.feedback.append(
-                f"An accepted alternative (half a point): {road.words} was open, but the pathway "
-                f"prefers {step.road.words} ({_cite(alternative.rules)})."
+                f"An accepted alternative (half a point): {road.words} was allowed here, but the pathway "
+                f"prefers {chosen} ({_cite(alternative.rules, step.scope)})."
             )
         elif outranked is not None:
             road = step.pathway_road(outranked.via)
-            cited = [*outranked.rules]
+            cited_here = [*outranked.rules]
             question.feedback.append(
-                f"Not the pathway's choice: {road.words} was open, but {step.road.words} is tried first "
-                f"({_cite(step.road.rules)})."
+                f"Not the pathway's choice: {road.words} was also allowed, but {chosen} comes first here "
+                f"({_cite(step.road.rules, step.scope)})."
             )
         else:
             for b in roads:
                 road = step.pathway_road(b.via)
-                question.feedback.append(f"Blocked: {road.words} - {'; '.join(b.failed)} ({_cite(b.rules)}).")
-    question.feedback.append(f"The pathway: {title(step.state)} - {decision_words(step)}. Why: {reasons}.")
-    question.rules = step.rules if answer == step.state else ordered([*cited, *step.road.rules])
-    if answer != step.state and (line := _sources_line(question.rules)):
+                cited_here += b.rules
+                question.feedback.append(
+                    f"Blocked: {road.words} - {'; '.join(b.failed)} ({_cite(b.rules, step.scope)})."
+                )
+        question.feedback += _pitfalls(step, answer)
+    question.feedback.append(f"The pathway: {chosen} - {decision_words(step)}. Why:")
+    question.feedback += [f"  - {reason}" for reason in step.reasons]
+    question.rules = step.rules if answer == step.state else cited([*cited_here, *step.road.rules], step.scope)
+    if answer != step.state and (line := _sources_line(question.rules, step.scope)):
         question.feedback.append(line)
 
 
+# Guards about the line of therapy (what failed before, and when), not the patient's tumour: a
+# row they block belongs to another line, and its regimen is not offered at this one.
+HISTORY = ("patient.oxaliplatin_failure_months", "patient.anti_egfr_failure_months")
+
+
+def _history(gd: Guard) -> bool:
+    return any(key in HISTORY or key.startswith("course.") for key in gd.reads)
+
+
+def _rows(step: Step) -> list[tuple[RegimenRow, list[tuple[Guard, Any]]]]:
+    """The rows of the road's table for this line of therapy, each with its guards' verdicts."""
+    assert step.before is not None
+    out = []
+    for row in step.road.regimens:
+        verdicts = [(gd, gd(step.before)) for gd in row.guards]
+        if all(v.passed for _, v in verdicts) or not any(_history(gd) for gd, v in verdicts if not v.passed):
+            out.append((row, verdicts))
+    return out
+
+
+def _chosen_row(step: Step) -> RegimenRow:
+    assert step.before is not None
+    return next(row for row in step.road.regimens if all(gd(step.before).passed for gd in row.guards))
+
+
 def _regimen_question(step: Step) -> tuple[list[str], str] | None:
-    """The regimens of the road's table, and the one it gives this patient ("FOLFOX" where the
-    plan says "FOLFOX after surgery (6 months)"); None where the table did not choose the regimen."""
+    """The regimens of the road's table for this line, and the one it gives this patient ("FOLFOX"
+    where the plan says "FOLFOX after surgery (6 months)"); None where the table did not choose it."""
     rows, regimen = step.road.regimens, step.plan.decision.regimen
     if not rows or regimen is None or step.before is None:
         return None
     chosen = choose(rows, step.before).regimen.name
     if not regimen.startswith(chosen):
         return None
-    return sorted({row.regimen.name for row in rows}), chosen
+    names = {row.regimen.name for row, _ in _rows(step)} | {r.name for r in _chosen_row(step).also}
+    return (sorted(names), chosen) if len(names) > 1 else None
 
 
-def _procedure_options(step: Step) -> list[str]:
-    """The procedures the roads from here to the same state would name for this patient."""
-    if step.plan.decision.procedure is None or step.before is None:
-        return []
-    names = []
+def _regimen_feedback(step: Step, question: Question) -> None:
+    """Why the table gives this regimen (its row's reasons), and why not the one answered."""
+    assert step.before is not None
+    choice, row = choose(step.road.regimens, step.before), _chosen_row(step)
+    rows = _rows(step)
+    why = "; ".join(choice.reasons)
+    if not why:  # the table's last row: say what the earlier rows needed
+        earlier = [v for r, verdicts in rows if r is not row for _, v in verdicts if not v.passed]
+        why = "; ".join(dict.fromkeys(reason for v in earlier for reason in v.reasons)) or "the table's default"
+    gives = f"{question.expected} - {why} ({_cite(choice.rules, step.scope)})"
+    rules: list[str] = list(choice.rules)
+    if question.answer == question.expected:
+        question.credit = 1.0
+        question.feedback.append(f"Right: {gives}.")
+    elif question.answer in {r.name for r in row.also}:
+        question.credit = 1.0
+        question.feedback.append(
+            f"Right: {', '.join(cited(list(row.rules), step.scope))} allows {question.answer} as well as "
+            f"{question.expected}; the tables list {question.expected} first."
+        )
+    else:
+        theirs = [(r, verdicts) for r, verdicts in rows if r.regimen.name == question.answer]
+        if any(all(v.passed for _, v in verdicts) for _, verdicts in theirs):
+            question.feedback.append(
+                f"Not {question.answer} here: its row applies too, but the table puts {question.expected} first."
+            )
+        else:
+            conditions, here = [], []
+            for r, verdicts in theirs:
+                failed = [(gd, v) for gd, v in verdicts if not v.passed]
+                rules += [rid for gd, _ in failed for rid in gd.rules] + list(r.rules)
+                conditions.append(f"{' and '.join(gd.label for gd, _ in failed)} ({', '.join(r.rules)})")
+                here += [reason for _, v in failed for reason in v.reasons]
+            question.feedback.append(
+                f"Not {question.answer}: the table gives it for {' or '.join(conditions)}; "
+                f"here: {', '.join(dict.fromkeys(here))}."
+            )
+        question.feedback.append(f"The table gives {gives}.")
+    question.rules = cited(rules, step.scope)
+
+
+# States whose roads differ by the operation or procedure they name (not by the care they give).
+PROCEDURE_STATES = frozenset(s for s, state in STATES.items() if state.phase in (Phase.SURGICAL, Phase.LOCAL))
+
+
+def _procedures(step: Step) -> dict[str, str]:
+    """The procedure each road to the pathway's state would name for this patient, by road."""
+    if step.plan.decision.procedure is None or step.before is None or step.state not in PROCEDURE_STATES:
+        return {}
+    out: dict[str, str] = {}
     for option in step.options:
         if option.road.dest != step.state:
             continue
@@ -197,10 +306,9 @@ def _procedure_options(step: Step) -> list[str]:
             procedure = option.road.plan(step.before).decision.procedure
         except Exception:  # a road not meant for this patient's facts: it offers nothing here
             continue
-        if procedure:
-            names.append(procedure)
-    names = sorted(dict.fromkeys(names))
-    return names if len(names) > 1 else []
+        if procedure and procedure not in out.values():
+            out[option.road.name] = procedure
+    return out if len(out) > 1 else {}
 
 
 def questions(step: Step) -> list[Question]:
@@ -210,70 +318,70 @@ def questions(step: Step) -> list[Question]:
     if len(options) < 2:
         return []
     asked = [Question(step.number, step.source, "state", options, step.state)]
-    regimen, procedures = _regimen_question(step), _procedure_options(step)
+    regimen, procedures = _regimen_question(step), _procedures(step)
     if regimen is not None:
         asked.append(Question(step.number, step.source, "regimen", *regimen))
     elif procedures and step.plan.decision.procedure is not None:
-        asked.append(Question(step.number, step.source, "procedure", procedures, step.plan.decision.procedure))
+        expected = step.plan.decision.procedure
+        asked.append(Question(step.number, step.source, "procedure", sorted(procedures.values()), expected))
     return asked
 
 
-def _regimen_feedback(step: Step, question: Question) -> None:
-    """Why the table gives this regimen (its row's reasons), and why not the one answered."""
-    assert step.before is not None
-    choice = choose(step.road.regimens, step.before)
-    rules: list[str] = list(choice.rules)
-    why = "; ".join(choice.reasons) or "the table's default row"
+def _procedure_feedback(step: Step, question: Question) -> None:
+    rules = [*step.road.rules, *step.plan.rules]
     if question.answer == question.expected:
         question.credit = 1.0
-        question.feedback.append(f"Right: {question.expected} - {why} ({_cite(choice.rules)}).")
+        question.feedback.append(f"Right: {question.expected} ({step.road.words}).")
     else:
-        rows = [row for row in step.road.regimens if row.regimen.name == question.answer]
-        checked = [[(gd, gd(step.before)) for gd in row.guards] for row in rows]
-        if any(all(v.passed for _, v in verdicts) for verdicts in checked):
-            question.feedback.append(f"Not {question.answer}: its row applies, but an earlier row of the table wins.")
+        road = next(name for name, procedure in _procedures(step).items() if procedure == question.answer)
+        verdict = next(o for o in step.options if o.road.name == road)
+        words = step.pathway_road(road).words
+        if verdict.open:
+            question.feedback.append(f"Not {question.answer}: {words} was allowed, but {step.road.words} comes first.")
         else:
-            said = []
-            for row, verdicts in zip(rows, checked, strict=True):
-                failed = dict.fromkeys(r for _, v in verdicts if not v.passed for r in v.reasons)
-                rules += [r for gd, v in verdicts if not v.passed for r in gd.rules] + list(row.rules)
-                said.append(f"{', '.join(row.rules)}: {', '.join(failed)}")
-            lead = "its row does not apply here" if len(said) == 1 else "none of its rows applies here"
-            question.feedback.append(f"Not {question.answer}: {lead} - " + "; ".join(said) + ".")
-        question.feedback.append(f"The table gives {question.expected} - {why} ({_cite(choice.rules)}).")
-    question.rules = ordered(rules)
+            question.feedback.append(f"Not {question.answer}: {words} is blocked - {'; '.join(verdict.failed)}.")
+            rules = [*verdict.failed_rules, *rules]
+        why = "; ".join(step.chosen.passed_reasons[:4]) or decision_words(step)
+        question.feedback.append(f"The pathway: {question.expected} ({step.road.words}) - {why}.")
+    question.rules = cited(rules, step.scope)
 
 
-def _detail_feedback(step: Step, question: Question) -> None:
-    if question.kind == "regimen":
-        _regimen_feedback(step, question)
-        return
-    if question.answer == question.expected:
-        question.credit = 1.0
-        question.feedback.append(f"Right: {question.expected}.")
-    else:
-        why = "; ".join(step.plan.reasons[:3]) or decision_words(step)
-        question.feedback.append(f"The pathway's procedure is {question.expected}: {why}.")
-    question.rules = ordered([*step.road.rules, *step.plan.rules])
+def _decided_at(step: Step, previous: Step | None, findings: list[Finding]) -> float:
+    """When the decision is made: the month of the latest finding that gives one, else the last step's."""
+    months = [f.month for f in findings if f.month is not None]
+    return max(months) if months else (previous.month if previous is not None else 0.0)
 
 
-def _case_so_far(step: Step, previous: Step | None) -> list[str]:
-    out = [f"Month {step.month if previous is None else previous.month:g}, at {title(step.source)}."]
-    for finding in step.findings:
+def _case_so_far(step: Step, previous: Step | None, findings: list[Finding]) -> list[str]:
+    """The finding just read (and any read since the last question) and the facts the choice needs."""
+    out = [f"Month {_decided_at(step, previous, findings):g}, at {title(step.source)}."]
+    for finding in findings:
         out.append(f"  Finding at {title(finding.at)}: {finding_words(finding)}")
     case = step.before
-    if case is not None:
-        lv, p = case.patient.liver, case.patient
-        facts = f"  Now: ECOG {p.ecog}"
-        if STATES[step.source].phase in LIVER_READ or step.source in LIVER_READ_STATES:
-            facts += (
-                f"; {lv.lesions} liver lesion{'s' if lv.lesions != 1 else ''}, largest {lv.largest_cm:g} cm, "
+    if case is None:
+        return out
+    p, lv = case.patient, case.patient.liver
+    facts = [f"ECOG {p.ecog}"]
+    if STATES[step.source].phase in LIVER_READ or step.source in LIVER_READ_STATES:
+        if lv.lesions == 0:
+            facts.append("no visible liver lesion")
+        else:
+            facts.append(
+                f"{lv.lesions} liver lesion{'s' if lv.lesions != 1 else ''}, largest {lv.largest_cm:g} cm, "
                 f"{'bilobar' if lv.bilobar else 'one lobe'}, FLR {lv.flr_percent:g}%, "
-                f"R0 {'achievable' if lv.r0_achievable else 'not achievable'}; extrahepatic: {p.extrahepatic}"
+                f"R0 {'achievable' if lv.r0_achievable else 'not achievable'}"
             )
-        if case.course.regimen is not None:
-            facts += f"; last regimen {case.course.regimen.name}"
-        out.append(facts)
+        site = f" ({p.extrahepatic_site.replace('_', ' ')})" if p.extrahepatic_site else ""
+        facts.append(f"extrahepatic disease: {p.extrahepatic}{site}")
+        said = markers(p)
+        if said:
+            facts.append(said)
+    for months, what in ((p.oxaliplatin_failure_months, "oxaliplatin"), (p.anti_egfr_failure_months, "anti-EGFR")):
+        if months is not None:
+            facts.append(f"recurrence {months:g} months after the last {what}")
+    if case.course.regimen is not None:
+        facts.append(f"last regimen {case.course.regimen.name}")
+    out.append("  Now: " + "; ".join(facts))
     return out
 
 
@@ -286,16 +394,19 @@ def run_quiz(scenario: Scenario, trajectory: Trajectory, read: Read, write: Writ
     for line in describe(scenario.patient):
         write(f"  {line}")
     previous: Step | None = None
+    unseen: list[Finding] = []  # findings read at steps that asked nothing: shown at the next question
     for step in trajectory:
         asked = questions(step)
+        unseen += step.findings
         if not asked:
             write(f"Step {step.number}: {title(step.source)} -> {title(step.state)} ({decision_words(step)})")
             previous = step
             continue
         write("")
         write(f"Step {step.number}: what next?")
-        for line in _case_so_far(step, previous):
+        for line in _case_so_far(step, previous, unseen):
             write(line)
+        unseen = []
         for question in asked:
             session.questions.append(question)
             if question.kind != "state":
@@ -305,8 +416,10 @@ def run_quiz(scenario: Scenario, trajectory: Trajectory, read: Read, write: Writ
                 break
             if question.kind == "state":
                 _state_feedback(step, question)
+            elif question.kind == "regimen":
+                _regimen_feedback(step, question)
             else:
-                _detail_feedback(step, question)
+                _procedure_feedback(step, question)
             for line in question.feedback:
                 write(f"  {line}")
         if session.stopped:

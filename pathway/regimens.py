@@ -19,6 +19,9 @@ class RegimenRow:
     guards: tuple[Guard, ...]
     regimen: Regimen
     rules: tuple[str, ...]
+    also: tuple[
+        Regimen, ...
+    ] = ()  # what the same rule allows equally (R13: FOLFOX or FOLFIRI); the row lists its pick first
 
 
 @dataclass(eq=False, repr=False)

@@ -249,6 +249,10 @@ _ALL = (
         "S2",
     ),
     rule(
+        "R43",
+        "Citations follow the patient's pathway: colorectal rules and sources are not cited for another primary's steps unless the rule applies to it",
+    ),
+    rule(
         "R44",
         "Teaching figures: up to 60% recur after resection, 90% within 2 years, about 20% liver-only and re-resectable; synchronous vs metachronous disease-free interval 6 vs 10 months, disseminated recurrence 95% vs 42%",
         "S0",

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from .course import OBSERVATIONS, Case, Finding, Margin, Recurrence, Response
-from .engine import Trajectory, branch
+from .engine import Step, Trajectory, branch
 from .errors import Problem, ScenarioError, show
 from .findings import validate
 from .narration import Style, brief_line, finding_words, narrate_step, not_taken, outcome, title
@@ -39,6 +39,8 @@ def parse(spec: str) -> tuple[int, dict[str, Any]]:
         name, eq, value = part.partition("=")
         if not eq or not name.strip():
             raise _fail("a change is field=value", show(part), "e.g. response=progression")
+        if name.strip() in fields:
+            raise _fail("a field named twice", show(name.strip()), "each field once")
         try:
             fields[name.strip()] = yaml.safe_load(value) if value.strip() else None
         except yaml.YAMLError:
@@ -126,6 +128,19 @@ def what_if(
     return branch(trajectory, number, source), source
 
 
+def _decision_change(a: Step, b: Step) -> str:
+    """What differs between two decisions on the same road: regimen, procedure, intent, month."""
+    da, db = a.plan.decision, b.plan.decision
+    said = [
+        f"{what} {getattr(db, what) or 'none'} instead of {getattr(da, what) or 'none'}"
+        for what in ("regimen", "procedure", "intent", "category")
+        if getattr(da, what) != getattr(db, what)
+    ]
+    if round(a.month, 2) != round(b.month, 2):
+        said.append(f"month {b.month:g} instead of {a.month:g}")
+    return "; ".join(said)
+
+
 def narrate_what_if(
     scenario: Scenario, original: Trajectory, other: Trajectory, number: int, source: _Then, style: Style
 ) -> str:
@@ -146,9 +161,33 @@ def narrate_what_if(
         ),
         None,
     )
-    if differs is None:
-        out.append("The pathway takes the same roads from the branch point.")
-    else:
+    same_roads = differs is None
+    changed = next(
+        (
+            i
+            for i, (a, b) in enumerate(zip(original.steps, other.steps, strict=False))
+            if i >= number and (a.plan.decision, round(a.month, 2)) != (b.plan.decision, round(b.month, 2))
+        ),
+        None,
+    )
+    if same_roads and changed is None and len(original.steps) == len(other.steps):
+        out.append("The pathway takes the same roads, with the same decisions, from the branch point.")
+    elif same_roads and changed is not None:
+        a, b = original.steps[changed], other.steps[changed]
+        out += textwrap.wrap(
+            f"Step {b.number} takes the same road ({title(b.source)} -> {title(b.state)}, {b.road.words}) "
+            f"with a different decision: {_decision_change(a, b)}.",
+            style.width,
+            subsequent_indent="  ",
+        )
+        out.append("")
+        out.append("What if:")
+        out += narrate_step(b, style)
+    elif same_roads:
+        shorter = min(len(original.steps), len(other.steps))
+        which = "the what-if" if len(other.steps) == shorter else "the replay"
+        out.append(f"The same roads up to step {shorter}; then {which} stops (see its outcome below).")
+    elif differs is not None:
         a, b = original.steps[differs], other.steps[differs]
         out += textwrap.wrap(
             f"Step {b.number} differs: {title(b.source)} -> {title(b.state)} instead of {title(a.state)}.",

@@ -310,7 +310,10 @@ def test_parted_timeline_names_the_guard(tmp_path: Path, capsys: pytest.CaptureF
     path.write_text(text, encoding="utf-8")
     assert main(["replay", str(path)]) == 2
     err = capsys.readouterr().err
-    assert "took resect_now_resectable to surgery, not portal_vein_embolization to liver_augmentation" in err
+    assert (
+        "Reassessment took resection, now resectable to Liver surgery (surgery), not portal vein embolization "
+        "to Liver augmentation, because"
+    ) in err
     assert "FLR 50% is at least 30%" in err
     assert "(got liver_augmentation; expected surgery)" in err
 

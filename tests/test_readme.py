@@ -79,7 +79,7 @@ def test_readme_derived_choices_are_the_codes(update_goldens: bool) -> None:
     assert table == want
 
 
-QUIZ_INPUT = "surgery\n2\n"
+QUIZ_INPUT = "surgery\nFOLFOX\n"
 QUIZ_FILE = "scenarios/low-risk-upfront-alternative.yaml"
 
 
@@ -98,7 +98,7 @@ def quiz_excerpt() -> str:
     start = lines.index("Step 3: what next?")
     end = next(i for i, line in enumerate(lines) if line.startswith("  Right: "))
     score = next(i for i, line in enumerate(lines) if line.startswith("Score: "))
-    body = ["$ printf 'surgery\\n2\\n' | pathway quiz " + QUIZ_FILE, *lines[:2], "...", *lines[start : end + 1]]
+    body = ["$ printf 'surgery\\nFOLFOX\\n' | pathway quiz " + QUIZ_FILE, *lines[:2], "...", *lines[start : end + 1]]
     body += ["...", *lines[score : score + 2]]
     return "```text\n" + "\n".join(body) + "\n```\n"
 

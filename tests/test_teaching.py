@@ -131,44 +131,78 @@ def test_an_open_road_that_was_outranked_is_named() -> None:
     data, _ = in_process(SCENARIOS / "solitary-small-upfront.yaml", ["Neoadjuvant therapy"])
     first = data["questions"][0]
     assert first["credit"] == 0
-    assert (
-        "perioperative chemotherapy was open, but upfront surgery for a small solitary metastasis is tried first"
-        in (first["feedback"][0])
+    assert first["feedback"][0].startswith(
+        "Not the pathway's choice: perioperative chemotherapy was also allowed, but Liver surgery "
+        "(upfront surgery for a small solitary metastasis) comes first here (R4, R8;"
     )
 
 
 def test_an_unrecognised_answer_is_asked_again_with_the_choices() -> None:
-    data, said = in_process(S4, ["resection", "7", "4"])
+    data, said = in_process(S4, ["bogus", "7", "neo"])
     assert sum("Not one of the choices" in line for line in said) == 2
     assert "1 Best supportive care" in next(line for line in said if "Not one of the choices" in line)
-    assert data["questions"][0]["answer"] == "neoadjuvant"
+    assert data["questions"][0]["answer"] == "neoadjuvant"  # "neo": the start of one option only
 
 
-def test_the_second_question_asks_for_the_regimen() -> None:
-    data, _ = in_process(S4, ["neoadjuvant", "FOLFOX + bevacizumab"])
+def test_answers_by_words_prefix_and_ambiguity() -> None:
+    data, said = in_process(S4, ["supportive", "neoadjuvant therapy", "folfox"])
+    assert data["questions"][0]["answer"] == "best_supportive_care"
+    # "folfox" starts two regimens: asked which one
+    assert any(line.startswith("  Which one? It could be: FOLFOX + anti-EGFR") for line in said)
+
+
+def test_the_second_question_asks_for_the_regimen_of_this_line() -> None:
+    data, _ = in_process(S4, ["neoadjuvant", "FOLFOXIRI + bevacizumab"])
     regimen = data["questions"][1]
     assert regimen["kind"] == "regimen" and regimen["expected"] == "FOLFOX + anti-EGFR (cetuximab or panitumumab)"
-    assert regimen["correct"] is False and "FOLFOXIRI + bevacizumab" in regimen["options"]
+    # first line: no next-line regimen (they belong to rows about a failed earlier line)
+    assert "Next-line systemic therapy chosen by the MDT" not in regimen["options"]
+    assert "FOLFOX + bevacizumab" not in regimen["options"]
+    assert regimen["correct"] is False
     assert regimen["feedback"][0] == (
-        "Not FOLFOX + bevacizumab: its row does not apply here - R13b, D-NEXT-LINE: "
-        "no recurrence after an anti-EGFR antibody."
+        "Not FOLFOXIRI + bevacizumab: the table gives it for RAS or BRAF mutant (R15) or right-sided (R14); "
+        "here: RAS and BRAF wild-type, left-sided colon."
     )
     assert regimen["feedback"][1].startswith(
         "The table gives FOLFOX + anti-EGFR (cetuximab or panitumumab) - pMMR: chemotherapy; RAS and BRAF wild-type; "
         "left-sided colon (R13;"
     )
-    assert {r["id"] for r in data["revise"]} == {"R13", "R13b", "D-NEXT-LINE"}
+    assert {r["id"] for r in data["revise"]} == {"R13", "R14", "R15"}
 
 
-def test_upfront_surgery_asks_for_the_table_regimen_not_its_timing() -> None:
+def test_r13_allows_folfiri_as_well_as_folfox_with_anti_egfr() -> None:
+    data, _ = in_process(S4, ["neoadjuvant", "FOLFIRI + anti-EGFR (cetuximab or panitumumab)"])
+    regimen = data["questions"][1]
+    assert regimen["credit"] == 1 and regimen["feedback"][0].startswith("Right: R13 allows FOLFIRI + anti-EGFR")
+
+
+def test_the_regimen_question_shows_the_markers_it_depends_on() -> None:
+    _, said = in_process(SCENARIOS / "s0-multifocal-unknown-primary.yaml", [])
+    text = "\n".join(said)
+    assert "Finding at Staging: primary: colon, left-sided, in place" in text  # read at a step that asked nothing
+    assert "RAS mutant, BRAF wild-type" in text[text.index("Step 3: what next?") :]
+
+
+def test_a_regimen_that_only_one_row_gives_is_not_asked() -> None:
     _, trajectory = loaded(SCENARIOS / "solitary-small-upfront.yaml")
-    state, regimen = questions(trajectory.step(3))
-    assert state.expected == "surgery"
-    assert (
-        regimen.kind == "regimen"
-        and regimen.expected == "FOLFOX"
-        and "FOLFOX after surgery" not in " ".join(regimen.options)
+    asked = questions(trajectory.step(3))
+    assert [q.kind for q in asked] == ["state"]  # FOLFOX after surgery: the table offers nothing else at this line
+
+
+def test_treatment_inertia_is_named_when_the_resident_stays_on_chemotherapy() -> None:
+    data, _ = in_process(
+        S4, ["neoadjuvant", "FOLFOX + anti-EGFR (cetuximab or panitumumab)", "neoadjuvant", "neoadjuvant"]
     )
+    fourth = data["questions"][3]
+    assert fourth["step"] == 7 and fourth["answer"] == "neoadjuvant" and fourth["expected"] == "surgery"
+    assert any(line.startswith("Pitfall: Treatment inertia") and "(R17)" in line for line in fourth["feedback"])
+
+
+def test_quiz_citations_follow_the_patients_pathway() -> None:
+    data, _ = in_process(SCENARIOS / "breast-her2-progression.yaml", ["1"] * 20)
+    colorectal = {"R16", "R30", "R9", "R13", "R17"}
+    assert not colorectal & {r["id"] for r in data["revise"]}
+    assert not any("S4 " in line for q in data["questions"] for line in q["feedback"])
 
 
 def test_the_procedure_question_offers_the_roads_to_surgery() -> None:
@@ -259,7 +293,7 @@ def test_brief_replay_of_the_longest_scenario_fits_80_columns_and_40_lines(
     assert len(lines) >= len(loaded(path)[1].steps) + 3  # header, one line a step, outcome
     assert len(lines) <= 40 and max(len(line) for line in lines) <= 80
     assert "not a clinical decision system" in " ".join(lines[:4])
-    assert any(re.match(r"\s+1\s+0\s+Referral -> Staging \(referral\)", line) for line in lines)
+    assert any(re.match(r"\s+1\s+0\s+Referral -> Staging", line) for line in lines)
 
 
 @pytest.mark.parametrize("path", ALL, ids=[p.stem for p in ALL])
@@ -406,7 +440,28 @@ def test_what_if_fits_the_width(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_what_if_that_changes_nothing_says_so(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["replay", str(S4), "--what-if", "4:response=partial"]) == 0
-    assert "The pathway takes the same roads from the branch point." in capsys.readouterr().out
+    assert (
+        "The pathway takes the same roads, with the same decisions, from the branch point." in capsys.readouterr().out
+    )
+
+
+def test_what_if_that_changes_only_the_regimen_says_which(capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        main(
+            ["replay", str(SCENARIOS / "s0-multifocal-unknown-primary.yaml"), "--what-if", "1:biomarkers.ras=wild-type"]
+        )
+        == 0
+    )
+    out = " ".join(capsys.readouterr().out.split())
+    assert (
+        "Step 3 takes the same road (MDT review -> Neoadjuvant therapy, conversion chemotherapy) with a different "
+        "decision: regimen FOLFOX + anti-EGFR (cetuximab or panitumumab) instead of FOLFOXIRI + bevacizumab."
+    ) in out
+
+
+def test_what_if_naming_a_field_twice_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["replay", str(S4), "--what-if", "4:response=progression,response=partial"]) == 2
+    assert "--what-if: a field named twice (got 'response'; expected each field once)" in capsys.readouterr().err
 
 
 def test_what_if_with_a_patient_field(capsys: pytest.CaptureFixture[str]) -> None:
@@ -453,6 +508,19 @@ def test_rules_json_lists_every_rule(capsys: pytest.CaptureFixture[str]) -> None
     r6 = next(r for r in data if r["id"] == "R6")
     assert r6["derived"] is False and {"key": "S0", "title": SOURCES["S0"].title} in r6["sources"]
     assert any(r["derived"] and r["sources"] == [] for r in data)
+
+
+def test_rules_wrap_to_the_width_and_show_each_rule_once(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "--width", "60", "R12", "r12", "D-CLOCK", "R43"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert max(len(line) for line in lines) <= 60
+    assert sum(line.startswith("R12:") for line in lines) == 1
+    assert any(line.startswith("R43: Citations follow the patient's pathway") for line in lines)
+
+
+def test_json_with_text_options_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["replay", str(S4), "--json", "--no-blocked"]) == 2
+    assert "--no-blocked: shapes the text replay, not --json" in capsys.readouterr().err
 
 
 def test_an_unknown_rule_exits_2_with_a_suggestion(capsys: pytest.CaptureFixture[str]) -> None:

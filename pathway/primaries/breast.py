@@ -259,6 +259,7 @@ ROADS: tuple[Road, ...] = (
     ),
     Road(
         name="breast_resection",
+        title="liver resection for breast metastases",
         source="reassessment",
         dest="surgery",
         rank=OWN + 10,

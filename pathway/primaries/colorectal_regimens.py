@@ -122,7 +122,7 @@ CONVERSION = (
     RegimenRow((pmmr, ras_or_braf_mutant), FOLFOXIRI_BEV, ("R15",)),
     *AFTER_ANTI_EGFR,
     RegimenRow((pmmr, wild_type, left_sided, oxaliplatin_failed), FOLFIRI_EGFR, ("R13", "R12", "R12b")),
-    RegimenRow((pmmr, wild_type, left_sided), FOLFOX_EGFR, ("R13",)),
+    RegimenRow((pmmr, wild_type, left_sided), FOLFOX_EGFR, ("R13",), also=(FOLFIRI_EGFR,)),
     RegimenRow((pmmr, wild_type, right_sided, oxaliplatin_failed), FOLFIRI_BEV, ("R14", "R12", "R12b")),
     RegimenRow((pmmr, wild_type, right_sided), FOLFOXIRI_BEV, ("R14",)),
 )
@@ -132,7 +132,7 @@ PALLIATIVE_DOUBLET = (
     RegimenRow((dmmr,), IMMUNOTHERAPY, ("R11",)),
     *AFTER_ANTI_EGFR,
     RegimenRow((wild_type, left_sided, oxaliplatin_failed), FOLFIRI_EGFR, ("R13", "R12", "D-PALLIATIVE-REGIMEN")),
-    RegimenRow((wild_type, left_sided), FOLFOX_EGFR, ("R13", "D-PALLIATIVE-REGIMEN")),
+    RegimenRow((wild_type, left_sided), FOLFOX_EGFR, ("R13", "D-PALLIATIVE-REGIMEN"), also=(FOLFIRI_EGFR,)),
     RegimenRow((oxaliplatin_failed,), FOLFIRI_BEV, ("R12", "D-PALLIATIVE-REGIMEN")),
     RegimenRow((always,), FOLFOX_BEV, ("D-PALLIATIVE-REGIMEN",)),
 )

@@ -139,6 +139,7 @@ ROADS: tuple[Road, ...] = (
     ),
     Road(
         name="gastric_resection",
+        title="liver resection for a gastric metastasis",
         source="reassessment",
         dest="surgery",
         rank=OWN + 10,

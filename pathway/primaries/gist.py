@@ -183,6 +183,7 @@ ROADS: tuple[Road, ...] = (
     ),
     Road(
         name="gist_resection",
+        title="liver resection for GIST metastases",
         source="reassessment",
         dest="surgery",
         rank=OWN + 20,

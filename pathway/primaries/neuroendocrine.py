@@ -92,7 +92,7 @@ def transplant_candidate(c: Case) -> Verdict:
     "net_progressing_or_symptomatic",
     "progression or symptoms",
     "R32",
-    reads={"course.response": EVERY, "patient.symptoms": EVERY},
+    reads={"course.response": EVERY, "patient.symptoms": EVERY, "patient.functional_syndrome": EVERY},
 )
 def progressing_or_symptomatic(c: Case) -> Verdict:
     found = []
@@ -102,7 +102,8 @@ def progressing_or_symptomatic(c: Case) -> Verdict:
         found.append("symptoms: " + ", ".join(s.replace("_", " ") for s in c.patient.symptoms))
     if found:
         return Verdict(True, tuple(found))
-    return verdict(False, f"no progression (response: {c.course.response}) and no symptoms")
+    quiet = "the hormone syndrome controlled" if c.patient.functional_syndrome else "no symptoms"
+    return verdict(False, f"no progression (response: {c.course.response}) and {quiet}")
 
 
 @guard(
@@ -256,7 +257,11 @@ def plan_observe_on(c: Case) -> Plan:
         Decision(
             Category.INDOLENT_NET, Intent.OBSERVATION, regimen.name if regimen else None, "imaging every 3 months"
         ),
-        reasons=("no progression and no symptoms: observation continues",),
+        reasons=(
+            "no progression and "
+            + ("the hormone syndrome controlled" if c.patient.functional_syndrome else "no symptoms")
+            + ": observation continues",
+        ),
         rules=("D-NET-OBSERVATION",),
         course=CourseChanges(intent=Intent.OBSERVATION, block_months=OBSERVATION_INTERVAL),
     )

@@ -38,6 +38,7 @@ def plan_palliative(c: Case) -> Plan:
 ROADS: tuple[Road, ...] = (
     Road(
         name="sarcoma_resection",
+        title="liver resection for sarcoma metastases",
         source="mdt_review",
         dest="surgery",
         rank=OWN,
