@@ -101,6 +101,15 @@ def _add_render(sub: Any) -> None:
     rd.add_argument("--scenario", help="draw only this scenario's path")
     rd.add_argument("--scenarios", default="scenarios", help="folder of scenarios to draw (default: scenarios)")
     rd.add_argument("--show-blocked", action="store_true", help="mark the roads blocked at each decision")
+    rd.add_argument(
+        "--timeline", action="store_true", help="also draw each scenario's course in months (DIR/timelines/<id>)"
+    )
+
+
+def _add_html(sub: Any) -> None:
+    ht = sub.add_parser("html", help="write self-contained case pages (and a casebook for a folder)")
+    ht.add_argument("paths", nargs="+", metavar="FILE_OR_DIR", help="scenario files or folders of them")
+    ht.add_argument("--out", default="html", help="output folder (default: html); nothing is written outside it")
 
 
 def _add_graph(sub: Any) -> None:
@@ -120,6 +129,7 @@ COMMANDS = {
     "quiz": _add_quiz,
     "check": _add_check,
     "render": _add_render,
+    "html": _add_html,
     "graph": _add_graph,
     "rules": _add_rules,
     "lint": _add_lint,
@@ -393,7 +403,7 @@ def _graph(fmt: str, primary: str | None) -> int:
 
 def _render(args: argparse.Namespace) -> int:
     from .engine import Parted
-    from .figures import write_overview, write_scenario
+    from .figures import write_overview, write_scenario, write_timeline
     from .scenario import load
 
     out = Path(args.out)
@@ -427,7 +437,52 @@ def _render(args: argparse.Namespace) -> int:
         written += write_overview(out, formats)
     for scenario, trajectory in loaded:
         written += write_scenario(out, scenario, trajectory, scenario_formats, args.show_blocked)
+        if args.timeline:
+            written += write_timeline(out, scenario, trajectory, scenario_formats)
     for path in written:
+        print(path)
+    return EXIT_OK
+
+
+def _html(paths: Sequence[str], out_arg: str) -> int:
+    from .engine import Parted
+    from .html import write
+    from .scenario import load
+
+    out = Path(out_arg)
+    if out.exists() and not out.is_dir():
+        _report([Problem("--out", "not a folder", repr(out_arg), "a folder to write pages into", file=out_arg)])
+        return EXIT_INVALID
+    files, problems = scenario_files(paths)
+    pages: list[tuple[Scenario, Trajectory]] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        try:
+            scenario = load(path)
+            trajectory = replay_of(scenario)
+        except ScenarioError as err:
+            problems.extend(err.in_file(str(path)).problems)
+            continue
+        except Parted as parted:
+            problems.append(parted.problem.in_file(str(path)))
+            continue
+        if scenario.id in seen:
+            problems.append(
+                Problem(
+                    "id",
+                    "duplicate scenario id",
+                    repr(scenario.id),
+                    f"unique (also in {seen[scenario.id]})",
+                    file=str(path),
+                )
+            )
+            continue
+        seen[scenario.id] = str(path)
+        pages.append((scenario, trajectory))
+    if problems:
+        _report(problems)
+        return EXIT_INVALID
+    for path in write(pages, out, index=any(Path(p).is_dir() for p in paths)):
         print(path)
     return EXIT_OK
 
@@ -471,6 +526,8 @@ def _main(words: list[str]) -> int:
             return _rules(args.ids, args.json, args.width)
         if args.command == "graph":
             return _graph(args.format, args.primary)
+        if args.command == "html":
+            return _html(args.paths, args.out)
         if args.command == "render":
             return _render(args)
         if args.command == "lint":

@@ -39,6 +39,20 @@ def write_overview(out: Path, formats: list[str]) -> list[Path]:
     return written
 
 
+def write_timeline(out: Path, scenario: Scenario, trajectory: Trajectory, formats: list[str]) -> list[Path]:
+    """The scenario's course in months (`DIR/timelines/<id>.<fmt>`)."""
+    from .render import draw_timeline
+
+    folder = out / "timelines"
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for fmt in formats:
+        path = folder / f"{scenario.id}.{fmt}"  # the id is [a-z0-9-]+: no path can escape the folder
+        save(draw_timeline(trajectory, title=scenario.title), path)
+        written.append(path)
+    return written
+
+
 def write_scenario(
     out: Path, scenario: Scenario, trajectory: Trajectory, formats: list[str], show_blocked: bool = False
 ) -> list[Path]:

@@ -15,7 +15,7 @@ scores what was answered (it never waits on a closed input).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .course import Finding
@@ -346,6 +346,13 @@ def _procedure_feedback(step: Step, question: Question) -> None:
     question.rules = cited(rules, step.scope)
 
 
+def answered(step: Step, question: Question, answer: str) -> Question:
+    """The question with this answer, scored and with its feedback (what a case page shows per option)."""
+    out = replace(question, answer=answer, feedback=[], rules=[], credit=0.0)
+    _FEEDBACK[out.kind](step, out)
+    return out
+
+
 def _decided_at(step: Step, previous: Step | None, findings: list[Finding]) -> float:
     """When the decision is made: the month of the latest finding that gives one, else the last step's."""
     months = [f.month for f in findings if f.month is not None]
@@ -385,6 +392,18 @@ def _case_so_far(step: Step, previous: Step | None, findings: list[Finding]) -> 
     return out
 
 
+_FEEDBACK: dict[str, Callable[[Step, Question], None]] = {
+    "state": _state_feedback,
+    "regimen": _regimen_feedback,
+    "procedure": _procedure_feedback,
+}
+
+
+def case_so_far(step: Step, previous: Step | None, findings: list[Finding]) -> list[str]:
+    """The case as the quiz shows it before the question (public for the case pages)."""
+    return _case_so_far(step, previous, findings)
+
+
 def run_quiz(scenario: Scenario, trajectory: Trajectory, read: Read, write: Write) -> Session:
     """Walk the pathway's trajectory, asking at every real choice; stop at the end of input."""
     session = Session(scenario.id)
@@ -414,12 +433,7 @@ def run_quiz(scenario: Scenario, trajectory: Trajectory, read: Read, write: Writ
             if not _ask(question, title if question.kind == "state" else str, read, write):
                 session.stopped = True
                 break
-            if question.kind == "state":
-                _state_feedback(step, question)
-            elif question.kind == "regimen":
-                _regimen_feedback(step, question)
-            else:
-                _procedure_feedback(step, question)
+            _FEEDBACK[question.kind](step, question)
             for line in question.feedback:
                 write(f"  {line}")
         if session.stopped:

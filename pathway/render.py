@@ -7,6 +7,7 @@ sizes the layout measured are the sizes on the page (nothing under 8 pt).
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -110,19 +111,19 @@ class _Drawing:
             on = self.focus is None or name in self.focus.visited
             alpha = 1.0 if on else FADED
             width = 2.2 if (self.focus is not None and on) else 1.0
-            self.ax.add_patch(
-                FancyBboxPatch(
-                    (x0, y0),
-                    x1 - x0,
-                    y1 - y0,
-                    boxstyle="round,pad=0,rounding_size=0.09",
-                    facecolor=fill,
-                    edgecolor=HIGHLIGHT if (self.focus is not None and on) else stroke,
-                    linewidth=width,
-                    alpha=alpha,
-                    zorder=3,
-                )
+            box = FancyBboxPatch(
+                (x0, y0),
+                x1 - x0,
+                y1 - y0,
+                boxstyle="round,pad=0,rounding_size=0.09",
+                facecolor=fill,
+                edgecolor=HIGHLIGHT if (self.focus is not None and on) else stroke,
+                linewidth=width,
+                alpha=alpha,
+                zorder=3,
             )
+            box.set_gid(f"node-{name}")  # an id in the SVG: case pages highlight the path by it
+            self.ax.add_patch(box)
             x = (x0 + x1) / 2
             top = y1 - PAD_Y
             title_h = TITLE_PT * LINE / 72
@@ -137,11 +138,21 @@ class _Drawing:
                 color="#1a1a1a",
                 alpha=alpha,
                 zorder=4,
+                gid=f"nodetext-{name}",
             )
             for i, line in enumerate(wrap(data["description"])):
                 y = top - title_h - (i + 0.5) * TEXT_PT * LINE / 72
                 self.ax.text(
-                    x, y, line, ha="center", va="center", fontsize=TEXT_PT, color="#333333", alpha=alpha, zorder=4
+                    x,
+                    y,
+                    line,
+                    ha="center",
+                    va="center",
+                    fontsize=TEXT_PT,
+                    color="#333333",
+                    alpha=alpha,
+                    zorder=4,
+                    gid=f"nodetext-{name}-{i}",
                 )
 
     # --- edges --------------------------------------------------------------------------------
@@ -203,19 +214,19 @@ class _Drawing:
     ) -> None:
         """Draw one edge, and remember where its line runs (labels avoid it)."""
         self._trace(pair, path)
-        self.ax.add_patch(
-            FancyArrowPatch(
-                path=path,
-                arrowstyle="-|>,head_length=5,head_width=2.6",
-                color=colour,
-                linewidth=width,
-                linestyle=(0, (4, 3)) if dashed else "-",
-                alpha=alpha,
-                zorder=2 if alpha == 1.0 and self.focus is not None else 1,
-                shrinkA=0,
-                shrinkB=0,
-            )
+        arrow = FancyArrowPatch(
+            path=path,
+            arrowstyle="-|>,head_length=5,head_width=2.6",
+            color=colour,
+            linewidth=width,
+            linestyle=(0, (4, 3)) if dashed else "-",
+            alpha=alpha,
+            zorder=2 if alpha == 1.0 and self.focus is not None else 1,
+            shrinkA=0,
+            shrinkB=0,
         )
+        arrow.set_gid(f"edge-{pair[0]}--{pair[1]}")
+        self.ax.add_patch(arrow)
 
     def _roads(self, pair: tuple[str, str]) -> list[dict[str, Any]]:
         return [dict(data) for _k, data in self.graph.get_edge_data(*pair).items()]
@@ -320,7 +331,7 @@ class _Drawing:
             if found is None:
                 raise LayoutError(f"no room for the label of {pair[0]} -> {pair[1]}")
             spot = ((found[0] + found[2]) / 2, (found[1] + found[3]) / 2)
-            self._put(spot, (w, h), text, colour, alpha, rotation=0)
+            self._put(spot, (w, h), text, colour, alpha, rotation=0, pair=pair)
 
     def _with_leader(
         self, anchors: list[Point], size: tuple[float, float], owner: tuple[str, str]
@@ -388,15 +399,22 @@ class _Drawing:
                 free = [p for p in beside if self._free(_rect(p, (w, h)))]
                 if not free:
                     raise LayoutError(f"no room for the label of loop {pair[0]} -> {pair[1]}")
-                self._put(free[0], (w, h), text, colour, alpha, rotation=0)
+                self._put(free[0], (w, h), text, colour, alpha, rotation=0, pair=pair)
             else:
-                self._put(spot, (h, w), text, colour, alpha, rotation=90)
+                self._put(spot, (h, w), text, colour, alpha, rotation=90, pair=pair)
 
     def _put(
-        self, centre: Point, size: tuple[float, float], text: str, colour: str, alpha: float, rotation: float
+        self,
+        centre: Point,
+        size: tuple[float, float],
+        text: str,
+        colour: str,
+        alpha: float,
+        rotation: float,
+        pair: tuple[str, str],
     ) -> None:
         self.placed.append(_rect(centre, size))
-        self.ax.text(
+        label = self.ax.text(
             centre[0],
             centre[1],
             text,
@@ -410,6 +428,7 @@ class _Drawing:
             zorder=5,
             bbox={"boxstyle": "round,pad=0.08", "facecolor": "white", "edgecolor": "none", "alpha": 0.9},
         )
+        label.set_gid(f"label-{pair[0]}--{pair[1]}")
 
 
 class LayoutError(Exception):
@@ -546,3 +565,115 @@ def save(ax: Axes, path: Path) -> None:
     else:
         fig.savefig(path, format="png", dpi=110, metadata={"Software": None})
     plt.close(fig)
+
+
+# --- the timeline strip -----------------------------------------------------------------------
+
+TIMELINE_PT = 8.0
+
+
+def draw_timeline(trajectory: Trajectory, width: float = 12.0, title: str | None = None) -> Axes:
+    """A scenario's course in months: a band for each stretch, coloured by its phase; operations,
+    same-month decisions and surveillance visits as marks. Each band's SVG id is `step-N`."""
+    from .timeline import bands, month_ticks, x_of
+
+    stretches, marks = bands(trajectory)
+    last = max([b.end for b in stretches] + [m.month for m in marks] + [1.0])
+    left, right = 0.35, 0.35
+    height = 1.75 + (0.3 if title else 0.0)
+    fig = plt.figure(figsize=(width, height))
+    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+    span = x_of(last)
+    scale = (width - left - right) / span  # inches per drawn unit
+    ax.set_xlim(-left / scale, span + right / scale)
+    ax.set_ylim(0.0, height)
+    ax.axis("off")
+    low, high = 0.75, 1.2  # the band's bottom and top, in inches
+    for band in stretches:
+        x0, x1 = x_of(band.start), x_of(band.end)
+        fill, stroke = PHASE_COLOURS[band.phase]
+        rect = FancyBboxPatch(
+            (x0, low),
+            x1 - x0,
+            high - low,
+            boxstyle="square,pad=0",
+            facecolor=fill,
+            edgecolor=stroke,
+            linewidth=0.8,
+            zorder=2,
+        )
+        rect.set_gid(f"step-{band.step}")
+        ax.add_patch(rect)
+        room = (x1 - x0) * scale - 0.1
+        acronym = re.search(r"\(([A-Z][A-Za-z0-9/-]+)\)", band.label)
+        for text in (band.label, acronym.group(1) if acronym else "", STATES_SHORT.get(band.state, "")):
+            if text and text_width(text, TIMELINE_PT) <= room:
+                ax.text(
+                    (x0 + x1) / 2,
+                    (low + high) / 2,
+                    text,
+                    ha="center",
+                    va="center",
+                    fontsize=TIMELINE_PT,
+                    zorder=3,
+                    gid=f"step-{band.step}-text",
+                )
+                break
+        ax.text(
+            x0,
+            high + 0.2,
+            str(band.step),
+            ha="left",
+            va="bottom",
+            fontsize=7.5,
+            color="#555555",
+            zorder=3,
+            gid=f"step-{band.step}-num",
+        )
+    for i, mark in enumerate(marks):
+        x = x_of(mark.month)
+        gid = f"step-{mark.step}-{mark.kind}{i}"
+        if mark.kind == "visit":
+            ax.plot(
+                [x, x], [low - 0.12, low - 0.02], color=PHASE_COLOURS["follow-up"][1], linewidth=0.9, zorder=3, gid=gid
+            )
+        elif mark.kind == "operation":
+            ax.plot([x], [high + 0.06], marker="v", markersize=6, color=PHASE_COLOURS["surgical"][1], zorder=4, gid=gid)
+        else:
+            ax.plot([x], [low - 0.07], marker="D", markersize=3.5, color="#666666", zorder=4, gid=gid)
+    ax.plot([0, span], [0.45, 0.45], color="#444444", linewidth=0.8)
+    for month in month_ticks(last):
+        x = x_of(month)
+        ax.plot([x, x], [0.4, 0.5], color="#444444", linewidth=0.8)
+        ax.text(x, 0.33, f"{month:g}", ha="center", va="top", fontsize=7.5, color="#333333")
+    ax.text(span, 0.08, "months from referral (the first year at full width)", ha="right", va="bottom", fontsize=7.5)
+    ax.text(
+        0,
+        0.08,
+        "\u25bc operation   \u25c6 decision in the same month   | surveillance visit",
+        ha="left",
+        va="bottom",
+        fontsize=7.5,
+        color="#333333",
+    )
+    if title:
+        ax.text(0, height - 0.12, title, ha="left", va="top", fontsize=10, fontweight="bold")
+    return ax
+
+
+STATES_SHORT = {  # when a band is too narrow for its label
+    "neoadjuvant": "chemo",
+    "palliative_systemic": "systemic",
+    "adjuvant": "adjuvant",
+    "reassessment": "restage",
+    "surveillance": "surveillance",
+    "surgery": "surgery",
+    "liver_augmentation": "PVE",
+    "primary_resection": "primary",
+    "locoregional": "local",
+    "observation": "observe",
+    "mdt_review": "MDT",
+    "staging": "staging",
+    "referral": "referral",
+    "recurrence": "recurrence",
+}

@@ -202,6 +202,7 @@ PVE_TO_VOLUMETRY = 1.0  # D-CLOCK: remnant re-measured 4 weeks after PVE
 PVE_AFTER_DECISION = 0.5  # D-CLOCK: PVE 2 weeks after the decision
 SURVEILLANCE_VISIT = 3.0  # D-SURVEILLANCE (R30: every 3-6 months for 2 years)
 DISEASE_FREE_AFTER = 60.0  # D-SURVEILLANCE (R30): 5 years
+LATER_VISIT = 6.0  # D-SURVEILLANCE: every 6 months after the first 2 years
 CONVERSION_BLOCK = 2.0  # R16
 PERIOPERATIVE_BLOCK = 3.0  # R9
 PELVIC_RT = 1.25  # D-PELVIC-RT-CLOCK: pelvic radiotherapy over 5 weeks

@@ -34,3 +34,15 @@ def test_every_subpackage_is_installed() -> None:
     listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
     found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "pathway").rglob("__init__.py")}
     assert listed == found
+
+
+def test_every_web_asset_is_package_data() -> None:
+    """The case pages inline pathway/web/*: a non-editable install must ship every file there."""
+    import fnmatch
+    import tomllib
+
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+        "package-data"
+    ]
+    assets = [p.relative_to(ROOT / "pathway").as_posix() for p in (ROOT / "pathway" / "web").iterdir()]
+    assert assets and all(any(fnmatch.fnmatch(a, pat) for pat in patterns["pathway"]) for a in assets), assets
