@@ -479,10 +479,15 @@ def _html(paths: Sequence[str], out_arg: str) -> int:
             continue
         seen[scenario.id] = str(path)
         pages.append((scenario, trajectory))
+    index = any(Path(p).is_dir() for p in paths)
+    if index and "index" in seen:
+        problems.append(
+            Problem("id", "the casebook is index.html", "'index'", "another scenario id", file=seen["index"])
+        )
     if problems:
         _report(problems)
         return EXIT_INVALID
-    for path in write(pages, out, index=any(Path(p).is_dir() for p in paths)):
+    for path in write(pages, out, index=index):
         print(path)
     return EXIT_OK
 

@@ -142,10 +142,12 @@ def timeline_svg(trajectory: Trajectory) -> str:
     svg = inline_svg(_svg_of(draw_timeline(trajectory, width=16.0)), "t-")
 
     def band(m: re.Match[str]) -> str:
-        kind = "band box" if not m.group(2) else "band"
-        return f'<g id="t-step-{m.group(1)}{m.group(2)}" class="{kind}" data-step="{m.group(1)}"'
+        part = m.group(2).lstrip("-").rstrip("0123456789")
+        kind = {"": "box", "text": "text", "num": "num"}.get(part, "mark")
+        return f'<g id="t-step-{m.group(1)}{m.group(2)}" class="band {kind}" data-step="{m.group(1)}"'
 
-    return re.sub(r'<g id="t-step-(\d+)((?:-[a-z]+\d*)?)"', band, svg)
+    svg = re.sub(r'<g id="t-step-(\d+)((?:-[a-z]+\d*)?)"', band, svg)
+    return re.sub(r'<g id="t-tick-([0-9.]+)((?:-text)?)"', r'<g id="t-tick-\1\2" class="tick" data-month="\1"', svg)
 
 
 # --- the page --------------------------------------------------------------------------------
@@ -192,7 +194,7 @@ def _quiz_block(step: Step, previous: Step | None, unseen: list[Finding]) -> str
             scored = answered(step, question, option)
             verdict = "agree" if scored.credit == 1 else ("partial" if scored.credit else "disagree")
             parts.append(
-                f'<div class="feedback {verdict}" data-for="{n}" data-credit="{scored.credit:g}" hidden>'
+                f'<div class="feedback {verdict}" data-for="{n}" data-credit="{scored.credit:g}" tabindex="-1" hidden>'
                 + _list(scored.feedback)
                 + "</div>"
             )
@@ -209,7 +211,7 @@ def _step_html(step: Step, previous: Step | None, unseen: list[Finding]) -> str:
     not_taken_html = ""
     if blocked:
         not_taken_html = (
-            f'<h4>Not taken <button type="button" class="more" aria-expanded="false">show the {len(blocked)} roads'
+            f'<h4>Not taken <button type="button" class="more" aria-expanded="false">show the {len(blocked)} road{"s" if len(blocked) != 1 else ""}'
             '</button> <span class="hint">(x blocked, ~ open but not chosen)</span></h4><ul class="blocked collapsed">'
             + "".join(f'<li><span class="mark">{_e(mark)}</span> {_e(text)}</li>' for mark, text in blocked)
             + "</ul>"
@@ -222,8 +224,9 @@ def _step_html(step: Step, previous: Step | None, unseen: list[Finding]) -> str:
     derived_html = f" | derived: {_rule_refs(derived)}" if derived else ""
     return (
         f'<section class="step" id="step-{step.number}" data-step="{step.number}" data-state="{_e(step.state)}" '
+        f'data-month="{step.month:g}" '
         f'data-from="{_e(step.source)}">'
-        f'<h3>Step {step.number} <span class="month">month {step.month:g}</span> '
+        f'<h3>Step {step.number} <span class="month dest">month {step.month:g}</span> '
         f'{_e(title(step.source))} <span class="dest">&rarr; {_e(title(step.state))} '
         f'<span class="road">({_e(step.road.words)})</span></span></h3>'
         + _quiz_block(step, previous, unseen)
@@ -275,7 +278,7 @@ def _document(title_text: str, body: str, kind: str) -> str:
     )
 
 
-def case_page(scenario: Scenario, trajectory: Trajectory) -> str:
+def case_page(scenario: Scenario, trajectory: Trajectory, casebook: bool = False) -> str:
     """One scenario's page: the case, the timeline, the diagram, and every step."""
     primary = primary_of(trajectory)
     steps: list[str] = []
@@ -295,18 +298,21 @@ def case_page(scenario: Scenario, trajectory: Trajectory) -> str:
     body = (
         '<header><p class="disclaimer">'
         + _e(DISCLAIMER)
-        + f'</p><h1>{_e(scenario.title)}</h1><p class="id">{_e(scenario.id)} &middot; '
-        + f'<span class="outcome">{_e(outcome(trajectory))}</span></p></header>'
+        + f'</p><h1 class="case-title">{_e(scenario.title)}</h1><p class="id"><span class="case-title">'
+        + f"{_e(scenario.id)}</span> "
+        + f'<span class="outcome">&middot; {_e(outcome(trajectory))}</span>'
+        + '<span class="quiz-title">Quiz: decide at each step, then see the pathway\'s answer</span></p></header>'
         + '<nav class="controls">'
         '<button type="button" id="prev" aria-label="previous step">&larr; Previous</button>'
         '<span id="where" aria-live="polite"></span>'
         '<button type="button" id="next" aria-label="next step">Next &rarr;</button>'
         '<label class="toggle"><input type="checkbox" id="quiz-mode"> Quiz mode</label>'
-        '<span id="score" hidden></span>'
+        '<span id="score" aria-live="polite" hidden></span>'
         '<button type="button" id="zoom">Whole diagram</button>'
-        "</nav>"
-        f'<section class="timeline" aria-label="timeline">{timeline_svg(trajectory)}</section>'
-        '<main><div class="case">'
+        + ('<a class="book-link" href="index.html">Casebook</a>' if casebook else "")
+        + "</nav>"
+        + f'<section class="timeline" aria-label="timeline">{timeline_svg(trajectory)}</section>'
+        + '<main><div class="case">'
         + '<div class="patient">'
         + _list(describe(scenario.patient))
         + "</div>"
@@ -318,7 +324,8 @@ def case_page(scenario: Scenario, trajectory: Trajectory) -> str:
         + "</div>"
         + f'<section class="cited"><h2>Rules cited</h2>{_glossary(cited, keys)}'
         + f'<p class="disclaimer">{_e(DISCLAIMER)}</p></section></div>'
-        + f'<div class="diagram near" aria-label="pathway diagram">{diagram}</div></main>'
+        + '<div class="diagram near" tabindex="0" role="img" aria-label="the pathway diagram, with the path so far marked">'
+        + f"{diagram}</div></main>"
     )
     return _document(f"{scenario.title} - pathway case", body, "case-page")
 
@@ -353,7 +360,7 @@ def write(pages: list[tuple[Scenario, Trajectory]], out: Path, index: bool) -> l
     linked = []
     for scenario, trajectory in pages:
         path = out / f"{scenario.id}.html"
-        path.write_text(case_page(scenario, trajectory), encoding="utf-8")
+        path.write_text(case_page(scenario, trajectory, casebook=index), encoding="utf-8")
         written.append(path)
         linked.append((scenario, trajectory, path.name))
     if index:

@@ -154,14 +154,15 @@ def category_words(category: str | None) -> str:
     return _CATEGORY_WORDS.get(category, category.replace("-", " "))
 
 
-def decision_words(step: Step) -> str:
+def decision_words(step: Step, without: frozenset[str] = frozenset()) -> str:
+    """The decision in words; `without` leaves out "regimen" or "procedure" (a quiz asks them next)."""
     d = step.plan.decision
     bits = [category_words(d.category)]
     if d.intent:
         bits.append(f"{d.intent} intent")
-    if d.regimen:
+    if d.regimen and "regimen" not in without:
         bits.append(f"regimen: {d.regimen}")
-    if d.procedure:
+    if d.procedure and "procedure" not in without:
         bits.append(f"procedure: {d.procedure}")
     return "; ".join(bits)
 

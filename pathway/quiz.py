@@ -147,7 +147,9 @@ def _cite(rule_ids: list[str] | tuple[str, ...], scope: str | None) -> str:
     """The rules a step of this pathway cites (R43), with their sources' keys (titles follow once)."""
     rules = cited([r for r in rule_ids if r in RULES], scope)
     keys = _source_keys(rules, scope)
-    return f"{', '.join(rules)}; {', '.join(keys) or 'derived'}"
+    if not rules:
+        return "no rule of the rule book for this pathway"
+    return f"{', '.join(rules)}; {', '.join(keys) or 'derived, no source'}"
 
 
 def _source_keys(rules: list[str], scope: str | None) -> list[str]:
@@ -204,8 +206,10 @@ def _state_feedback(step: Step, question: Question) -> None:
                     f"Blocked: {road.words} - {'; '.join(b.failed)} ({_cite(b.rules, step.scope)})."
                 )
         question.feedback += _pitfalls(step, answer)
-    question.feedback.append(f"The pathway: {chosen} - {decision_words(step)}. Why:")
-    question.feedback += [f"  - {reason}" for reason in step.reasons]
+    later = questions(step)[1:]  # asked next: not given away here
+    follow = frozenset(q.kind for q in later)
+    question.feedback.append(f"The pathway: {chosen} - {decision_words(step, follow)}. Why:")
+    question.feedback += [f"  - {reason}" for reason in _reasons_before(step, later)]
     question.rules = step.rules if answer == step.state else cited([*cited_here, *step.road.rules], step.scope)
     if answer != step.state and (line := _sources_line(question.rules, step.scope)):
         question.feedback.append(line)
@@ -234,6 +238,18 @@ def _rows(step: Step) -> list[tuple[RegimenRow, list[tuple[Guard, Any]]]]:
 def _chosen_row(step: Step) -> RegimenRow:
     assert step.before is not None
     return next(row for row in step.road.regimens if all(gd(step.before).passed for gd in row.guards))
+
+
+def _reasons_before(step: Step, later: list[Question]) -> list[str]:
+    """The step's reasons, less those that would answer the questions still to come: the regimen
+    table's own reasons, and any reason naming one of their options."""
+    if not later:
+        return step.reasons
+    hidden: set[str] = set()
+    if any(q.kind == "regimen" for q in later) and step.before is not None:
+        hidden |= set(choose(step.road.regimens, step.before).reasons)
+    names = {n.lower() for q in later for option in q.options for n in (option, option.split(" ")[0])}
+    return [r for r in step.reasons if r not in hidden and not any(n in r.lower() for n in names)]
 
 
 def _regimen_question(step: Step) -> tuple[list[str], str] | None:
@@ -332,6 +348,7 @@ def _procedure_feedback(step: Step, question: Question) -> None:
     if question.answer == question.expected:
         question.credit = 1.0
         question.feedback.append(f"Right: {question.expected} ({step.road.words}).")
+        question.feedback += [f"  - {reason}" for reason in step.plan.reasons]
     else:
         road = next(name for name, procedure in _procedures(step).items() if procedure == question.answer)
         verdict = next(o for o in step.options if o.road.name == road)

@@ -572,15 +572,17 @@ def save(ax: Axes, path: Path) -> None:
 TIMELINE_PT = 8.0
 
 
-def draw_timeline(trajectory: Trajectory, width: float = 12.0, title: str | None = None) -> Axes:
+def draw_timeline(trajectory: Trajectory, width: float = 12.0, title: str | None = None, legend: bool = True) -> Axes:
     """A scenario's course in months: a band for each stretch, coloured by its phase; operations,
-    same-month decisions and surveillance visits as marks. Each band's SVG id is `step-N`."""
+    same-month decisions, surveillance visits and the end as marks. SVG ids: `step-N` (a band),
+    `step-N-text`, `step-N-num`, `step-N-<kind><i>` (a mark), `tick-<month>`."""
     from .timeline import bands, month_ticks, x_of
 
     stretches, marks = bands(trajectory)
     last = max([b.end for b in stretches] + [m.month for m in marks] + [1.0])
-    left, right = 0.35, 0.35
-    height = 1.75 + (0.3 if title else 0.0)
+    left, right = 0.3, 0.3
+    low, high = 0.55, 0.95  # the band's bottom and top, in inches
+    height = high + 0.35 + (0.3 if title else 0.0)
     fig = plt.figure(figsize=(width, height))
     ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
     span = x_of(last)
@@ -588,19 +590,12 @@ def draw_timeline(trajectory: Trajectory, width: float = 12.0, title: str | None
     ax.set_xlim(-left / scale, span + right / scale)
     ax.set_ylim(0.0, height)
     ax.axis("off")
-    low, high = 0.75, 1.2  # the band's bottom and top, in inches
+    numbered: list[float] = []
     for band in stretches:
         x0, x1 = x_of(band.start), x_of(band.end)
         fill, stroke = PHASE_COLOURS[band.phase]
         rect = FancyBboxPatch(
-            (x0, low),
-            x1 - x0,
-            high - low,
-            boxstyle="square,pad=0",
-            facecolor=fill,
-            edgecolor=stroke,
-            linewidth=0.8,
-            zorder=2,
+            (x0, low), x1 - x0, high - low, boxstyle="square,pad=0", facecolor=fill, edgecolor=stroke, linewidth=0.8
         )
         rect.set_gid(f"step-{band.step}")
         ax.add_patch(rect)
@@ -615,49 +610,41 @@ def draw_timeline(trajectory: Trajectory, width: float = 12.0, title: str | None
                     ha="center",
                     va="center",
                     fontsize=TIMELINE_PT,
-                    zorder=3,
                     gid=f"step-{band.step}-text",
                 )
                 break
-        ax.text(
-            x0,
-            high + 0.2,
-            str(band.step),
-            ha="left",
-            va="bottom",
-            fontsize=7.5,
-            color="#555555",
-            zorder=3,
-            gid=f"step-{band.step}-num",
-        )
+        if not numbered or (x0 - numbered[-1]) * scale >= 0.22:  # numbers too close would run together
+            numbered.append(x0)
+            ax.text(x0, high + 0.05, str(band.step), ha="left", va="bottom", fontsize=7.5, gid=f"step-{band.step}-num")
     for i, mark in enumerate(marks):
         x = x_of(mark.month)
         gid = f"step-{mark.step}-{mark.kind}{i}"
         if mark.kind == "visit":
-            ax.plot(
-                [x, x], [low - 0.12, low - 0.02], color=PHASE_COLOURS["follow-up"][1], linewidth=0.9, zorder=3, gid=gid
-            )
+            ax.plot([x, x], [low - 0.1, low - 0.02], color=PHASE_COLOURS["follow-up"][1], linewidth=0.9, gid=gid)
         elif mark.kind == "operation":
-            ax.plot([x], [high + 0.06], marker="v", markersize=6, color=PHASE_COLOURS["surgical"][1], zorder=4, gid=gid)
+            ax.plot([x], [high + 0.03], marker="v", markersize=6, color=PHASE_COLOURS["surgical"][1], gid=gid)
+        elif mark.kind == "end":
+            ax.plot([x], [(low + high) / 2], marker="s", markersize=7, color=PHASE_COLOURS["end"][1], gid=gid)
         else:
-            ax.plot([x], [low - 0.07], marker="D", markersize=3.5, color="#666666", zorder=4, gid=gid)
-    ax.plot([0, span], [0.45, 0.45], color="#444444", linewidth=0.8)
+            ax.plot([x], [low - 0.06], marker="D", markersize=3.5, color="#666666", gid=gid)
+    ax.plot([0, span], [0.3, 0.3], color="#444444", linewidth=0.8)
     for month in month_ticks(last):
         x = x_of(month)
-        ax.plot([x, x], [0.4, 0.5], color="#444444", linewidth=0.8)
-        ax.text(x, 0.33, f"{month:g}", ha="center", va="top", fontsize=7.5, color="#333333")
-    ax.text(span, 0.08, "months from referral (the first year at full width)", ha="right", va="bottom", fontsize=7.5)
-    ax.text(
-        0,
-        0.08,
-        "\u25bc operation   \u25c6 decision in the same month   | surveillance visit",
-        ha="left",
-        va="bottom",
-        fontsize=7.5,
-        color="#333333",
-    )
+        ax.plot([x, x], [0.26, 0.34], color="#444444", linewidth=0.8, gid=f"tick-{month:g}")
+        ax.text(x, 0.22, f"{month:g}", ha="center", va="top", fontsize=7.5, color="#333333", gid=f"tick-{month:g}-text")
+    if legend:
+        ax.text(span, 0.02, "months from referral (the first year at full width)", ha="right", va="bottom", fontsize=7)
+        ax.text(
+            0,
+            0.02,
+            "\u25bc operation   \u25c6 decision in the same month   | surveillance visit   \u25a0 end",
+            ha="left",
+            va="bottom",
+            fontsize=7,
+            color="#333333",
+        )
     if title:
-        ax.text(0, height - 0.12, title, ha="left", va="top", fontsize=10, fontweight="bold")
+        ax.text(0, height - 0.08, title, ha="left", va="top", fontsize=10, fontweight="bold")
     return ax
 
 

@@ -39,7 +39,7 @@ class Mark:
 
     step: int
     month: float
-    kind: str  # decision | operation | visit
+    kind: str  # decision | operation | visit | end
     label: str
 
 
@@ -59,7 +59,9 @@ def bands(trajectory: Trajectory) -> tuple[list[Band], list[Mark]]:
         if state.phase == Phase.SURGICAL:
             marks.append(Mark(step.number, step.month, "operation", step.plan.decision.procedure or state.title))
         if end is None:
-            if state.phase != Phase.END:  # waiting for a finding: a short open band
+            if state.phase == Phase.END:
+                marks.append(Mark(step.number, step.month, "end", state.title))
+            else:  # waiting for a finding: a short open band
                 out.append(Band(step.number, step.state, step.month, step.month + 1.0, state.title, state.phase))
             continue
         if end <= step.month:

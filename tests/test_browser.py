@@ -158,11 +158,16 @@ def test_buttons_and_a_link_to_a_step(browser: Any, site: Path) -> None:
 def test_quiz_mode_a_wrong_click_shows_the_blocking_guard(s4: Opened) -> None:
     page = s4.page
     page.check("#quiz-mode")
+    assert page.title() == "Quiz - pathway case" and not page.locator("h1").is_visible()
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
+    assert s4.current() == 3
     step = page.locator("#step-3")
     assert not step.locator(".reveal").is_visible()  # the answer is not shown before the resident decides
-    assert not step.locator(".dest").is_visible()
+    assert not step.locator(".dest").first.is_visible()
+    assert page.locator("#next").is_disabled()  # nor can the class skip ahead to it
+    page.keyboard.press("ArrowRight")
+    assert s4.current() == 3
     # the diagram stops where the patient is: the road to the MDT, not the answer
     assert page.locator(".diagram .edge.current").get_attribute("id") == "d-edge-staging--mdt_review"
     assert page.locator(".diagram .node.here").get_attribute("id") == "d-node-mdt_review"
@@ -171,11 +176,26 @@ def test_quiz_mode_a_wrong_click_shows_the_blocking_guard(s4: Opened) -> None:
     assert feedback.count() == 1
     text = feedback.inner_text()
     assert "Blocked: upfront surgery for low-risk disease" in text and "FLR 24% is below 30%" in text
+    assert "FOLFOX" not in text  # the regimen is the next question
     assert page.locator("#score").inner_text() == "Score: 0 of 1"
-    assert step.locator(".reveal").is_visible()
-    assert page.locator(".diagram .edge.current").get_attribute("id") == "d-edge-mdt_review--neoadjuvant"
+    assert not step.locator(".reveal").is_visible()  # not until the regimen is answered too
     step.locator('.question[data-index="1"] .option', has_text="FOLFOX + anti-EGFR").click()
     assert page.locator("#score").inner_text() == "Score: 1 of 2"
+    assert step.locator(".reveal").is_visible()
+    assert page.locator(".diagram .edge.current").get_attribute("id") == "d-edge-mdt_review--neoadjuvant"
+    assert not page.locator("#next").is_disabled()
+
+
+def test_a_link_past_an_unanswered_question_stops_at_it(browser: Any, site: Path) -> None:
+    opened = Opened(browser, site / "s4-metachronous-bilobar.html")
+    try:
+        page = opened.page
+        page.check("#quiz-mode")
+        page.evaluate("location.hash = '#step-9'")
+        page.wait_for_function("location.hash === '#step-3'")
+        assert opened.current() == 3
+    finally:
+        opened.close()
 
 
 def test_print_shows_every_step_expanded(s4: Opened) -> None:

@@ -169,3 +169,19 @@ def test_the_readme_screenshot_is_of_the_current_page(s4_page: str) -> None:
     assert recorded == hashlib.sha256(s4_page.encode("utf-8")).hexdigest(), (
         "the case page changed: python -m pytest tests/test_browser.py --update-goldens"
     )
+
+
+def test_a_scenario_named_index_cannot_hide_the_casebook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    text = S4.read_text(encoding="utf-8").replace("id: s4-metachronous-bilobar", "id: index")
+    (folder / "index.yaml").write_text(text, encoding="utf-8")
+    assert main(["html", str(folder), "--out", str(tmp_path / "site")]) == 2
+    assert "id: the casebook is index.html" in capsys.readouterr().err
+
+
+def test_feedback_never_cites_an_empty_rule_list() -> None:
+    for path in sorted(SCENARIOS.glob("*.yaml")):
+        scenario = load(path)
+        page = case_page(scenario, replay(scenario))
+        assert "(; " not in page and "show the 1 roads" not in page, path.name

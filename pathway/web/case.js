@@ -17,6 +17,8 @@
   var score = document.getElementById("score");
   var zoom = document.getElementById("zoom");
   var diagram = document.querySelector(".diagram");
+  var pane = document.querySelector(".case");
+  var pageTitle = document.title;
   var points = 0;
   var asked = 0;
 
@@ -25,17 +27,37 @@
     return text ? text.split(" ").map(Number) : [];
   }
 
-  function hidden(n) {  // in quiz mode, a step not yet answered shows the case as it was before it
+  function quizOn() { return root.classList.contains("quiz-on"); }
+
+  function waiting(n) {  // in quiz mode, a step whose questions are not all answered yet
     var step = steps[n - 1];
-    return root.classList.contains("quiz-on") && step.classList.contains("asks") && !step.classList.contains("answered");
+    return quizOn() && step.classList.contains("asks") && !step.classList.contains("answered");
+  }
+
+  function limit() {  // in quiz mode the class cannot go past a question it has not answered
+    if (!quizOn()) { return count; }
+    for (var n = 1; n <= count; n += 1) {
+      if (waiting(n)) { return n; }
+    }
+    return count;
+  }
+
+  function centre(el) {
+    if (!el || !diagram) { return; }
+    var box = el.getBoundingClientRect();
+    var view = diagram.getBoundingClientRect();
+    diagram.scrollTop += (box.top + box.bottom) / 2 - (view.top + view.bottom) / 2;
+    diagram.scrollLeft += (box.left + box.right) / 2 - (view.left + view.right) / 2;
   }
 
   function markDiagram(n) {
     var step = steps[n - 1];
     var here = step.getAttribute("data-state");
-    if (hidden(n)) {
+    var month = Number(step.getAttribute("data-month"));
+    if (waiting(n)) {  // show the case as it stands before the decision
       here = step.getAttribute("data-from");
       n -= 1;
+      month = n > 0 ? Number(steps[n - 1].getAttribute("data-month")) : 0;
     }
     document.querySelectorAll(".diagram .node, .diagram .nodetext").forEach(function (el) {
       var first = el.getAttribute("data-first");
@@ -53,23 +75,28 @@
       el.classList.toggle("seen", s <= n);
       el.classList.toggle("current", s === n);
     });
-    var road = document.querySelector(".diagram .edge.current");
-    if (road && diagram) {  // bring the current road to the middle of the pane
-      var box = road.getBoundingClientRect();
-      var view = diagram.getBoundingClientRect();
-      diagram.scrollTop += (box.top + box.bottom) / 2 - (view.top + view.bottom) / 2;
-      diagram.scrollLeft += (box.left + box.right) / 2 - (view.left + view.right) / 2;
-    }
+    document.querySelectorAll(".timeline .tick").forEach(function (el) {
+      el.classList.toggle("later", Number(el.getAttribute("data-month")) > month + 3);
+    });
+    centre(document.querySelector(".diagram .node.here") || document.querySelector(".diagram .edge.current"));
   }
 
-  function show(n, push) {
-    current = Math.max(1, Math.min(count, n));
+  function scrollPane(step) {  // the step in view, with the patient above it when both fit
+    if (!pane) { return; }
+    var top = step.offsetTop - pane.offsetTop;
+    pane.scrollTop = top + step.offsetHeight <= pane.clientHeight ? 0 : top - 8;
+  }
+
+  function show(n) {
+    current = Math.max(1, Math.min(limit(), n));
     steps.forEach(function (el, i) { el.classList.toggle("current", i === current - 1); });
     where.textContent = "Step " + current + " of " + count;
     prev.disabled = current === 1;
-    next.disabled = current === count;
+    next.disabled = current >= limit();
+    next.title = waiting(current) ? "answer this step first" : "";
     markDiagram(current);
-    if (push !== false && location.hash !== "#step-" + current) {
+    scrollPane(steps[current - 1]);
+    if (location.hash !== "#step-" + current) {
       history.replaceState(null, "", "#step-" + current);
     }
   }
@@ -80,7 +107,7 @@
   }
 
   function updateScore() {
-    score.hidden = !quizToggle.checked;
+    score.hidden = !quizOn();
     score.textContent = "Score: " + points + " of " + asked;
   }
 
@@ -101,12 +128,15 @@
     asked += 1;
     updateScore();
     var step = question.closest(".step");
-    var later = step.querySelector('.question[data-index="' + (Number(question.getAttribute("data-index")) + 1) + '"]');
-    if (later) { later.hidden = false; }
-    if (question.getAttribute("data-index") === "0") {
+    var index = Number(question.getAttribute("data-index"));
+    var later = step.querySelector('.question[data-index="' + (index + 1) + '"]');
+    if (later) {
+      later.hidden = false;  // the step stays hidden until its last question is answered
+    } else {
       step.classList.add("answered");
-      markDiagram(current);
+      show(current);
     }
+    feedback.focus();
   }
 
   steps.forEach(function (el) {
@@ -119,8 +149,9 @@
   next.addEventListener("click", function () { show(current + 1); });
   quizToggle.addEventListener("change", function () {
     root.classList.toggle("quiz-on", quizToggle.checked);
+    document.title = quizToggle.checked ? "Quiz - pathway case" : pageTitle;
     updateScore();
-    markDiagram(current);
+    show(current);
   });
   zoom.addEventListener("click", function () {
     diagram.classList.toggle("near");
@@ -128,6 +159,7 @@
     markDiagram(current);
   });
   document.querySelectorAll("button.more").forEach(function (b) {
+    b.setAttribute("data-label", b.textContent);
     b.addEventListener("click", function () {
       var target = b.parentElement.nextElementSibling;
       while (target && !target.classList.contains("collapsed") && !target.classList.contains("shown")) {
@@ -139,13 +171,13 @@
       b.setAttribute("aria-expanded", String(open));
       b.textContent = open ? "hide" : b.getAttribute("data-label");
     });
-    b.setAttribute("data-label", b.textContent);
   });
   document.addEventListener("keydown", function (event) {
-    if (event.altKey || event.ctrlKey || event.metaKey) { return; }
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) { return; }
+    if (diagram && diagram.contains(event.target)) { return; }  // arrows scroll the diagram there
     if (event.key === "ArrowRight") { show(current + 1); event.preventDefault(); }
     if (event.key === "ArrowLeft") { show(current - 1); event.preventDefault(); }
   });
-  window.addEventListener("hashchange", function () { show(fromHash(), false); });
-  show(fromHash(), false);
+  window.addEventListener("hashchange", function () { show(fromHash()); });
+  show(fromHash());
 })();
