@@ -403,15 +403,13 @@ def _graph(fmt: str, primary: str | None) -> int:
 
 def _render(args: argparse.Namespace) -> int:
     from .engine import Parted
-    from .figures import write_overview, write_scenario, write_timeline
+    from .figures import write_all
     from .scenario import load
 
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         _report([Problem("--out", "not a folder", repr(args.out), "a folder to write figures into", file=args.out)])
         return EXIT_INVALID
-    formats = [args.format] if args.format else ["svg", "png"]
-    scenario_formats = [args.format] if args.format else ["svg"]
     if args.scenario:
         files = [Path(args.scenario)]
     else:
@@ -432,13 +430,8 @@ def _render(args: argparse.Namespace) -> int:
     if problems:
         _report(problems)
         return EXIT_INVALID
-    written = []
-    if not args.scenario:
-        written += write_overview(out, formats)
-    for scenario, trajectory in loaded:
-        written += write_scenario(out, scenario, trajectory, scenario_formats, args.show_blocked)
-        if args.timeline:
-            written += write_timeline(out, scenario, trajectory, scenario_formats)
+    formats = [args.format] if args.format else None
+    written = write_all(out, formats, loaded, not args.scenario, args.show_blocked, args.timeline)
     for path in written:
         print(path)
     return EXIT_OK

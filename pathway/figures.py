@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -9,7 +13,7 @@ import networkx as nx
 
 from .engine import Trajectory
 from .graph import PRIMARIES, family_of, pathway_graph, title_of
-from .layout import Layout, layout
+from .layout import Layout, cached_layout
 from .render import draw_pathway, highlight_of, save
 from .scenario import Scenario
 
@@ -18,7 +22,7 @@ from .scenario import Scenario
 def drawn(primary: str = "colorectal") -> tuple[nx.MultiDiGraph[str], Layout]:
     """The graph of one primary's pathway and its layout (computed once per process)."""
     graph = pathway_graph(primary)
-    return graph, layout(graph)
+    return graph, cached_layout(graph)
 
 
 def figure_name(primary: str) -> str:
@@ -26,10 +30,10 @@ def figure_name(primary: str) -> str:
     return "pathway" if primary == "colorectal" else f"pathway-{primary}"
 
 
-def write_overview(out: Path, formats: list[str]) -> list[Path]:
+def write_overview(out: Path, formats: list[str], primaries: tuple[str, ...] = PRIMARIES) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for primary in PRIMARIES:
+    for primary in primaries:
         graph, lay = drawn(primary)
         title = f"{title_of(primary)}: the treatment pathway"
         for fmt in formats:
@@ -63,7 +67,10 @@ def write_scenario(
     ending = "reached" if trajectory.ended == "terminal" else "waiting at"
     subtitle = (
         f"Scenario {scenario.id}: steps numbered with their month (m) from referral; "
-        f"{ending} {trajectory.final_state}" + (f" at month {last.month:g}" if last else "") + "; other roads faded."
+        f"{ending} {trajectory.final_state}"
+        + (f" at month {last.month:g}" if last else "")
+        + "; other roads faded"
+        + ("; x step N: a road tried and blocked at step N." if show_blocked else ".")
     )
     written = []
     for fmt in formats:
@@ -74,3 +81,60 @@ def write_scenario(
         save(ax, path)
         written.append(path)
     return written
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One file's worth of drawing: a primary's overview in one format, or a scenario's figures."""
+
+    primary: str = ""
+    fmt: str = ""
+    scenario: Scenario | None = None
+    trajectory: Trajectory | None = None
+    formats: tuple[str, ...] = ()
+
+
+def _run(job: _Job, out: Path, show_blocked: bool, timeline: bool) -> list[Path]:
+    if job.scenario is None or job.trajectory is None:
+        return write_overview(out, [job.fmt], (job.primary,))
+    written = write_scenario(out, job.scenario, job.trajectory, list(job.formats), show_blocked)
+    if timeline:
+        written += write_timeline(out, job.scenario, job.trajectory, list(job.formats))
+    return written
+
+
+def write_all(
+    out: Path,
+    formats: list[str] | None,
+    scenarios: list[tuple[Scenario, Trajectory]],
+    overview: bool = True,
+    show_blocked: bool = False,
+    timeline: bool = False,
+    workers: int | None = None,
+) -> list[Path]:
+    """The whole figure set: each primary's overview (SVG and PNG unless one format is asked for) and
+    each scenario's path (SVG unless asked), drawn by up to two processes. Every file is drawn alone
+    from the same inputs, so the set is the same byte for byte however many processes draw it."""
+    out.mkdir(parents=True, exist_ok=True)
+    jobs: list[_Job] = []
+    if overview:
+        jobs += [_Job(primary=p, fmt=f) for f in (formats or ["png", "svg"]) for p in PRIMARIES]
+    jobs += [_Job(scenario=s, trajectory=t, formats=tuple(formats or ["svg"])) for s, t in scenarios]
+    count = min(workers if workers is not None else 2, os.cpu_count() or 1, len(jobs))
+    if count <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        results = [_run(job, out, show_blocked, timeline) for job in jobs]
+    else:  # forked workers inherit the jobs (trajectories hold guards, which do not pickle)
+        _PENDING[:] = [(job, out, show_blocked, timeline) for job in jobs]
+        try:
+            with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
+                results = list(pool.map(_run_pending, range(len(jobs))))
+        finally:
+            _PENDING.clear()
+    return sorted(p for r in results for p in r)
+
+
+_PENDING: list[tuple[_Job, Path, bool, bool]] = []
+
+
+def _run_pending(index: int) -> list[Path]:
+    return _run(*_PENDING[index])

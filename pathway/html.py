@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import io
 import re
 from dataclasses import dataclass
 from html import escape
@@ -69,15 +68,13 @@ def inline_svg(svg: str, prefix: str) -> str:
 def _svg_of(ax: object) -> str:
     import matplotlib.pyplot as plt
     from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
+
+    from .render import svg_text
 
     assert isinstance(ax, Axes)
-    fig = ax.get_figure(root=True)
-    assert isinstance(fig, Figure)
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "pathway html"})
-    plt.close(fig)
-    return buffer.getvalue()
+    svg = svg_text(ax, creator="pathway html")
+    plt.close(ax.get_figure(root=True))
+    return svg
 
 
 _DIAGRAMS: dict[str, str] = {}

@@ -6,7 +6,11 @@
 3. Crossings are minimised by barycenter sweeps, keeping the best order seen.
 4. x positions: least-squares placement towards neighbours under no-overlap constraints (pool
    adjacent violators), so boxes never overlap and edges run as straight as they can.
-5. Loops get lanes beside the drawing, shorter loops inside.
+5. Loops get lanes beside the drawing, shorter loops inside; loops into the same state on the same
+   side share one lane (a trunk into that state), so each source keeps its own stub to number.
+6. Every road gets a number, in evaluation order within its source and sources in drawing order:
+   the diagram writes the numbers on the arrows and the roads' guards in a key beneath (labels of a
+   few characters keep the figure narrow enough to read at page width).
 
 Units are inches, y up, so a figure drawn 1:1 keeps the font sizes it was measured with.
 Everything is deterministic: no randomness, ties broken by clinical order.
@@ -14,25 +18,29 @@ Everything is deterministic: no randomness, ties broken by clinical order.
 
 from __future__ import annotations
 
-import textwrap
-from dataclasses import dataclass, field
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from .graph import edge_groups, group_label
 from .vocabulary import CLINICAL_ORDER
 
 TITLE_PT = 10.0
-TEXT_PT = 8.5
-LABEL_PT = 8.0
-LINE = 1.25  # line height, in font sizes
-PAD_X, PAD_Y = 0.16, 0.09
-GAP_X = 0.8  # between boxes (and edge corridors) in a rank
-RANK_GAP = 1.1  # between the bottom of one rank and the top of the next
-DUMMY_W = 0.6
-LANE_GAP = 0.36
+TEXT_PT = 9.0
+LABEL_PT = 9.0  # road numbers, step labels and the key: the smallest text of a figure
+LINE = 1.2  # line height, in font sizes
+PAD_X, PAD_Y = 0.1, 0.08
+TEXT_WIDTH = 1.42  # inches: box titles and descriptions wrap to this
+GAP_X = 0.34  # between two boxes in a rank
+GAP_DUMMY = 0.2  # between an edge passing through a rank and its neighbours
+RANK_GAP = 0.78  # between the bottom of one rank and the top of the next
+DUMMY_W = 0.14
+LANE_GAP = 0.3  # between loop lanes (a road number fits between two)
+LANE_OFFSET = 0.5  # from the drawing's side to its first lane: room for the stubs' numbers
 
 # Advance widths of DejaVu Sans in ems (the font matplotlib ships), for sizing boxes without a renderer.
 _NARROW = set("ijl.,:;'|!()[]1 ")
@@ -57,21 +65,49 @@ def text_width(text: str, size_pt: float, bold: bool = False) -> float:
     return ems * size_pt / 72.0 * (1.08 if bold else 1.0)
 
 
+def wrap_to(text: str, size_pt: float, width: float, bold: bool = False) -> list[str]:
+    """Greedy word wrap to a width in inches, as `text_width` measures."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        trial = f"{lines[-1]} {word}" if lines else word
+        if lines and text_width(trial, size_pt, bold) <= width:
+            lines[-1] = trial
+        else:
+            lines.append(word)
+    return lines
+
+
 def wrap(description: str) -> list[str]:
-    return textwrap.wrap(description, 30)
+    return wrap_to(description, TEXT_PT, TEXT_WIDTH)
+
+
+def wrap_title(title: str) -> list[str]:
+    return wrap_to(title, TITLE_PT, TEXT_WIDTH, bold=True)
 
 
 def box_size(title: str, description: str) -> tuple[float, float]:
-    lines = wrap(description)
-    width = max([text_width(title, TITLE_PT, bold=True)] + [text_width(x, TEXT_PT) for x in lines])
-    height = (TITLE_PT + TEXT_PT * len(lines)) * LINE / 72.0
+    titles, lines = wrap_title(title), wrap(description)
+    width = max([text_width(x, TITLE_PT, bold=True) for x in titles] + [text_width(x, TEXT_PT) for x in lines])
+    height = (TITLE_PT * len(titles) + TEXT_PT * len(lines)) * LINE / 72.0
     return width + 2 * PAD_X, height + 2 * PAD_Y
 
 
 def label_size(text: str) -> tuple[float, float]:
     lines = text.split("\n")
     width = max(text_width(x, LABEL_PT) for x in lines)
-    return width + 0.08, len(lines) * LABEL_PT * LINE / 72.0 + 0.04
+    return width + 0.1, len(lines) * LABEL_PT * LINE / 72.0 + 0.05
+
+
+@dataclass(frozen=True)
+class Road:
+    """One road as the figure keys it: its number, its two states, its guard and rules."""
+
+    number: int
+    source: str
+    dest: str
+    guard: str
+    rules: tuple[str, ...]
+    alternative: bool
 
 
 @dataclass
@@ -85,7 +121,10 @@ class Layout:
     chains: dict[tuple[str, str], list[str]]  # forward edge -> its dummy nodes, top to bottom
     back: list[tuple[str, str]]  # loops, in lane order
     lanes: dict[tuple[str, str], float] = field(default_factory=dict)  # loop -> x of its lane
-    labels: dict[tuple[str, str], str] = field(default_factory=dict)
+    roads: list[Road] = field(default_factory=list)  # numbered, in the key's order
+
+    def numbers(self, pair: tuple[str, str]) -> list[int]:
+        return [r.number for r in self.roads if (r.source, r.dest) == pair]
 
     @property
     def nodes(self) -> list[str]:
@@ -135,12 +174,6 @@ def assign_ranks(graph: nx.MultiDiGraph[str]) -> tuple[dict[str, int], list[tupl
     for node in sorted(graph.nodes, key=order.__getitem__):  # the order is a topological order of `forward`
         preds = [rank[u] + 1 for u, v in forward if v == node]
         rank[node] = max(preds, default=0)
-    bottom = max(rank.values()) + (
-        0 if all(graph.nodes[n]["terminal"] for n in rank if rank[n] == max(rank.values())) else 1
-    )
-    for node in graph.nodes:
-        if graph.nodes[node]["terminal"]:
-            rank[node] = bottom
     return rank, forward, back
 
 
@@ -179,10 +212,12 @@ def _sweep(order: list[list[str]], edges: list[tuple[str, str]], down: bool) -> 
 
 
 def _place_row(desired: list[float], widths: list[float]) -> list[float]:
-    """Positions closest (least squares) to `desired`, in order, boxes at least GAP_X apart."""
+    """Positions closest (least squares) to `desired`, in order: boxes at least GAP_X apart, edges
+    passing through the rank GAP_DUMMY from their neighbours."""
     offsets = [0.0]
     for a, b in pairwise(widths):
-        offsets.append(offsets[-1] + (a + b) / 2 + GAP_X)
+        gap = GAP_X if a > DUMMY_W and b > DUMMY_W else GAP_DUMMY
+        offsets.append(offsets[-1] + (a + b) / 2 + gap)
     target = [x - o for x, o in zip(desired, offsets, strict=True)]
     blocks: list[list[float]] = []  # [mean, count]
     for t in target:
@@ -239,10 +274,24 @@ def layout(graph: nx.MultiDiGraph[str]) -> Layout:
                 if trial_score < quality:
                     order, pos, quality, improved = trial, trial_pos, trial_score, True
     result = Layout(rank, order, pos, box, chains, back)
-    groups = edge_groups(graph)
-    result.labels = {pair: group_label(roads) for pair, roads in groups.items()}
+    result.roads = _number(graph, result)
     _assign_lanes(result)
     return result
+
+
+def _number(graph: nx.MultiDiGraph[str], lay: Layout) -> list[Road]:
+    """Roads numbered 1..N: sources top to bottom, left to right, each source's roads in the order
+    they are tried, so within a state a lower number is tried first."""
+    where = {n: (r, i) for r, row in enumerate(lay.order) for i, n in enumerate(row)}
+    roads = []
+    for source in sorted(lay.box, key=where.__getitem__):
+        out = sorted(graph.out_edges(source, keys=True, data=True), key=lambda e: e[3]["order"])
+        for _u, dest, _key, data in out:
+            roads.append((source, dest, data))
+    return [
+        Road(i, u, v, str(data["guard"]), tuple(data["rules"]), bool(data["alternative"]))
+        for i, (u, v, data) in enumerate(roads, start=1)
+    ]
 
 
 def _score(
@@ -327,13 +376,14 @@ def _clear(lay: Layout, node: str, side: str) -> bool:
 
 
 def _assign_lanes(lay: Layout) -> None:
-    """Each long loop gets its own lane, on a side its two ends can reach; short loops inside."""
+    """Long loops run in lanes, on a side both ends can reach; loops into the same state on the same
+    side share a lane (shorter trunks inside); short loops are drawn as curves."""
     left = min(lay.pos[n][0] - lay.box[n][0] / 2 for n in lay.box)
     right = max(lay.pos[n][0] + lay.box[n][0] / 2 for n in lay.box)
     short = set(short_loops(lay))
     long_loops = [e for e in lay.back if e not in short]
     span = {e: lay.ranks[e[0]] - lay.ranks[e[1]] for e in long_loops}
-    sides: dict[str, list[tuple[str, str]]] = {"left": [], "right": []}
+    trunks: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (target, side) -> loops
     for e in sorted(long_loops, key=lambda e: (span[e], e)):
         u, v = e
         clear = {side: _clear(lay, u, side) and _clear(lay, v, side) for side in ("left", "right")}
@@ -341,12 +391,21 @@ def _assign_lanes(lay: Layout) -> None:
             "left": (lay.pos[u][0] - left) + (lay.pos[v][0] - left),
             "right": (right - lay.pos[u][0]) + (right - lay.pos[v][0]),
         }
-        choice = min(("left", "right"), key=lambda side: (not clear[side], near[side] + 1.5 * len(sides[side])))
-        sides[choice].append(e)
-    for side, loops in sides.items():
-        for k, e in enumerate(loops):
-            step = LANE_GAP * (k + 1)
-            lay.lanes[e] = left - 0.3 - step if side == "left" else right + 0.3 + step
+        shared = {side: (v, side) in trunks for side in ("left", "right")}
+        lanes_on = {side: len({t for t in trunks if t[1] == side}) for side in ("left", "right")}
+        choice = min(
+            ("left", "right"),
+            key=lambda side: (not clear[side], not shared[side], near[side] + 1.5 * lanes_on[side]),
+        )
+        trunks.setdefault((v, choice), []).append(e)
+    for side in ("left", "right"):
+        ordered = sorted(
+            (t for t in trunks if t[1] == side), key=lambda t: (max(span[e] for e in trunks[t]), t[0])
+        )  # the trunk spanning fewest ranks runs nearest the drawing
+        for k, t in enumerate(ordered):
+            step = LANE_OFFSET + LANE_GAP * k
+            for e in trunks[t]:
+                lay.lanes[e] = left - step if side == "left" else right + step
 
 
 def metrics(
@@ -412,3 +471,70 @@ def _segment_hits_box(
         if t0 > t1:
             return False
     return True
+
+
+# --- the layout cache: computing a layout takes about a second, reading one a millisecond ---------
+
+CACHE = Path(__file__).with_name("layouts.json")
+
+
+def fingerprint(graph: nx.MultiDiGraph[str]) -> str:
+    """What a layout depends on: the graph (states, roads and their text) and this module's code."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    data = nx.node_link_data(graph, edges="links")
+    digest.update(json.dumps(data, sort_keys=True, default=str, ensure_ascii=False).encode())
+    return digest.hexdigest()[:20]
+
+
+def _pair(key: str) -> tuple[str, str]:
+    u, v = key.split("|")
+    return u, v
+
+
+def to_cache(lay: Layout) -> dict[str, Any]:
+    return {
+        "ranks": lay.ranks,
+        "order": lay.order,
+        "pos": {n: list(p) for n, p in lay.pos.items()},
+        "box": {n: list(b) for n, b in lay.box.items()},
+        "chains": {f"{u}|{v}": c for (u, v), c in lay.chains.items()},
+        "back": [list(e) for e in lay.back],
+        "lanes": {f"{u}|{v}": x for (u, v), x in lay.lanes.items()},
+        "roads": [asdict(r) for r in lay.roads],
+    }
+
+
+def from_cache(data: dict[str, Any]) -> Layout:
+    return Layout(
+        ranks=dict(data["ranks"]),
+        order=[list(row) for row in data["order"]],
+        pos={n: (float(p[0]), float(p[1])) for n, p in data["pos"].items()},
+        box={n: (float(b[0]), float(b[1])) for n, b in data["box"].items()},
+        chains={_pair(k): list(c) for k, c in data["chains"].items()},
+        back=[(e[0], e[1]) for e in data["back"]],
+        lanes={_pair(k): float(x) for k, x in data["lanes"].items()},
+        roads=[Road(**{**r, "rules": tuple(r["rules"])}) for r in data["roads"]],
+    )
+
+
+def read_cache() -> dict[str, Any]:
+    try:
+        data: dict[str, Any] = json.loads(CACHE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data
+
+
+def cached_layout(graph: nx.MultiDiGraph[str]) -> Layout:
+    """The layout from pathway/layouts.json when it was made from this very graph and code, else
+    computed afresh (the same result, slower). The file ships with the package; a test keeps it current."""
+    entry = read_cache().get(str(graph.graph.get("name")))
+    if entry is not None and entry.get("fingerprint") == fingerprint(graph):
+        return from_cache(entry["layout"])
+    return layout(graph)
+
+
+def write_cache(graphs: list[nx.MultiDiGraph[str]]) -> None:
+    """Recompute and store the layouts of these graphs (the tests do it with --update-goldens)."""
+    data = {str(g.graph["name"]): {"fingerprint": fingerprint(g), "layout": to_cache(layout(g))} for g in graphs}
+    CACHE.write_text(json.dumps(dict(sorted(data.items())), indent=1) + "\n", encoding="utf-8")

@@ -6,12 +6,15 @@ sizes the layout measured are the sizes on the page (nothing under 8 pt).
 
 from __future__ import annotations
 
+import io
 import math
 import re
+import weakref
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 import matplotlib
 import numpy as np
@@ -27,7 +30,20 @@ from matplotlib.path import Path as MPath
 
 from .engine import Trajectory
 from .graph import PHASE_COLOURS, PHASE_TITLES
-from .layout import LABEL_PT, LINE, PAD_Y, TEXT_PT, TITLE_PT, Layout, label_size, short_loops, text_width, wrap
+from .layout import (
+    LABEL_PT,
+    LINE,
+    PAD_Y,
+    TEXT_PT,
+    TITLE_PT,
+    Layout,
+    label_size,
+    short_loops,
+    text_width,
+    wrap,
+    wrap_title,
+    wrap_to,
+)
 from .sources import SOURCES
 
 Point = tuple[float, float]
@@ -36,8 +52,9 @@ Rect = tuple[float, float, float, float]  # x0, y0, x1, y1
 plt.rcParams.update(
     {
         "svg.hashsalt": "pathway",
-        "svg.fonttype": "path",
-        "font.family": "DejaVu Sans",
+        "svg.fonttype": "none",  # real text: searchable, selectable, read by screen readers
+        "font.family": "sans-serif",
+        "font.sans-serif": ["DejaVu Sans", "Verdana", "Geneva"],  # alike metrics, on Linux, Windows, macOS
         "path.simplify": False,
     }
 )
@@ -46,9 +63,9 @@ EDGE = "#3b3b3b"
 LOOP = "#5a6f8a"
 HIGHLIGHT = "#b03a2e"
 FADED = 0.22
-MARGIN = 0.35
+MARGIN = 0.25
 LEGEND_ROWS = 2
-MIN_WIDTH = 11.0  # inches: room for the title, legend and footnote of a small pathway
+MIN_WIDTH = 8.0  # inches: room for the title, legend, key and footnote of a small pathway
 
 
 @dataclass
@@ -90,6 +107,9 @@ class _Drawing:
         self.placed: list[Rect] = []
         self.lines: list[tuple[tuple[str, str], float, float]] = []  # sampled points of every drawn edge
         self.heads: dict[tuple[str, str], Point] = {}  # where each arrow ends
+        self.labels: dict[tuple[str, str], Rect] = {}  # where each edge's label went
+        self.tooltips: dict[str, str] = {}  # SVG group id -> its <title>
+        self.unlabelled: list[tuple[str, str]] = []  # blocked roads whose mark found no room
 
     def _trace(self, pair: tuple[str, str], path: MPath) -> None:
         end = np.asarray(path.vertices, dtype=float)[-1]
@@ -115,7 +135,7 @@ class _Drawing:
                 (x0, y0),
                 x1 - x0,
                 y1 - y0,
-                boxstyle="round,pad=0,rounding_size=0.09",
+                boxstyle="round,pad=0,rounding_size=0.08",
                 facecolor=fill,
                 edgecolor=HIGHLIGHT if (self.focus is not None and on) else stroke,
                 linewidth=width,
@@ -123,37 +143,31 @@ class _Drawing:
                 zorder=3,
             )
             box.set_gid(f"node-{name}")  # an id in the SVG: case pages highlight the path by it
+            self.tooltips[f"node-{name}"] = f"{data['title']}: {data['description']} (state {name})"
             self.ax.add_patch(box)
             x = (x0 + x1) / 2
             top = y1 - PAD_Y
+            titles = wrap_title(data["title"])
             title_h = TITLE_PT * LINE / 72
-            self.ax.text(
-                x,
-                top - title_h / 2,
-                data["title"],
-                ha="center",
-                va="center",
-                fontsize=TITLE_PT,
-                fontweight="bold",
-                color="#1a1a1a",
-                alpha=alpha,
-                zorder=4,
-                gid=f"nodetext-{name}",
-            )
-            for i, line in enumerate(wrap(data["description"])):
-                y = top - title_h - (i + 0.5) * TEXT_PT * LINE / 72
+            lines = [(t, True) for t in titles] + [(d, False) for d in wrap(data["description"])]
+            y = top
+            for i, (line, bold) in enumerate(lines):  # one text a line, each centred: any font stays centred
+                size = TITLE_PT if bold else TEXT_PT
                 self.ax.text(
                     x,
-                    y,
+                    y - size * LINE / 72 / 2,
                     line,
                     ha="center",
                     va="center",
-                    fontsize=TEXT_PT,
-                    color="#333333",
+                    fontsize=size,
+                    fontweight="bold" if bold else "normal",
+                    color="#1a1a1a" if bold else "#333333",
                     alpha=alpha,
                     zorder=4,
-                    gid=f"nodetext-{name}-{i}",
+                    gid=f"nodetext-{name}" if i == 0 else f"nodetext-{name}-{i - 1}",
                 )
+                y -= size * LINE / 72
+            del title_h
 
     # --- edges --------------------------------------------------------------------------------
     def _ports(self) -> dict[tuple[str, str], tuple[Point, Point]]:
@@ -191,6 +205,7 @@ class _Drawing:
     def draw_forward(
         self, ports: dict[tuple[str, str], tuple[Point, Point]]
     ) -> list[tuple[tuple[str, str], list[Point]]]:
+        """Forward edges and short loops as curves; returns, per edge, where a label may sit on it."""
         drawn = []
         curves = sorted(self.lay.chains.items()) + [(e, []) for e in short_loops(self.lay)]
         for pair, chain in curves:
@@ -206,7 +221,13 @@ class _Drawing:
             colour, width, alpha = self._style(pair, loop=loop)
             dashed = all(r["alternative"] for r in self._roads(pair))
             self._arrow(pair, MPath(verts, codes), colour, width, alpha, dashed)
-            drawn.append((pair, points))
+            segments = list(pairwise(points))
+            anchors = [
+                _bezier(a, b, t)
+                for a, b in [segments[-1], *reversed(segments[:-1])]
+                for t in (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85, 0.1, 0.9)
+            ]
+            drawn.append((pair, anchors))
         return drawn
 
     def _arrow(
@@ -225,14 +246,24 @@ class _Drawing:
             shrinkA=0,
             shrinkB=0,
         )
-        arrow.set_gid(f"edge-{pair[0]}--{pair[1]}")
+        gid = f"edge-{pair[0]}--{pair[1]}"
+        arrow.set_gid(gid)
+        self.tooltips[gid] = self._road_text(pair)
         self.ax.add_patch(arrow)
+
+    def _road_text(self, pair: tuple[str, str]) -> str:
+        """What a tooltip says of an edge: each road's number, guard and rules."""
+        u, v = pair
+        head = f"{self.graph.nodes[u]['title']} -> {self.graph.nodes[v]['title']}"
+        roads = [r for r in self.lay.roads if (r.source, r.dest) == pair]
+        return head + "".join(f"\n{r.number}. {r.guard} ({', '.join(r.rules)})" for r in roads)
 
     def _roads(self, pair: tuple[str, str]) -> list[dict[str, Any]]:
         return [dict(data) for _k, data in self.graph.get_edge_data(*pair).items()]
 
-    def draw_loops(self) -> list[tuple[tuple[str, str], float, float, float]]:
-        """Loops run out of the side of their source, along their lane, into the side of their target."""
+    def draw_loops(self) -> list[tuple[tuple[str, str], list[Point]]]:
+        """Loops run out of the side of their source, along their lane (shared by the loops into the
+        same state), into the side of their target; a label may sit on the source's own stub."""
         lay = self.lay
         drawn = []
         side_count: dict[tuple[str, str], int] = {}
@@ -250,14 +281,25 @@ class _Drawing:
                 h = y1 - y0
                 slot = (k % 3 - 1) if side == "left" else (1 - k % 3)  # the two sides never line up
                 ys.append(lay.pos[node][1] + slot * h * 0.28 + (0.02 if node == u else -0.02))
+            if (v, side) in side_count and side_count[(v, side)] > 1:  # a shared trunk enters once
+                ys[1] = next(y for (p, y) in self._trunk_ends if p == (v, side))
+            else:
+                self._trunk_ends.append(((v, side), ys[1]))
             (ux0, _, ux1, _), (vx0, _, vx1, _) = self.boxes[u], self.boxes[v]
             sx = ux0 if side == "left" else ux1
             tx = vx0 if side == "left" else vx1
             pts = [(sx, ys[0]), (lane, ys[0]), (lane, ys[1]), (tx, ys[1])]
             colour, width, alpha = self._style(pair, loop=True)
-            self._arrow(pair, _rounded(pts, 0.12), colour, width, alpha)
-            drawn.append((pair, lane, ys[0], ys[1]))
+            self._arrow(pair, _rounded(pts, 0.1), colour, width, alpha)
+            anchors = [(sx + (lane - sx) * t, ys[0]) for t in (0.5, 0.4, 0.6, 0.3, 0.7)]
+            drawn.append((pair, anchors))
         return drawn
+
+    _trunk_ends: list[tuple[tuple[str, str], float]]
+    _pair_ids: dict[tuple[str, str], int]
+    _xs: np.ndarray[Any, np.dtype[np.float64]]
+    _ys: np.ndarray[Any, np.dtype[np.float64]]
+    _ids: np.ndarray[Any, np.dtype[np.int64]]
 
     # --- labels -------------------------------------------------------------------------------
     def _free(self, rect: Rect) -> bool:
@@ -269,69 +311,89 @@ class _Drawing:
             and not any(_overlaps(rect, p) for p in self.placed)
         )
 
+    def _index(self) -> None:
+        """The sampled line points as arrays, once every edge is drawn (labels are placed after)."""
+        pairs = sorted({p for p, _x, _y in self.lines})
+        self._pair_ids = {p: i for i, p in enumerate(pairs)}
+        self._xs = np.array([x for _p, x, _y in self.lines])
+        self._ys = np.array([y for _p, _x, y in self.lines])
+        self._ids = np.array([self._pair_ids[p] for p, _x, _y in self.lines])
+
     def _covered(self, rect: Rect, owner: tuple[str, str]) -> int:
         """How many sampled points of other edges' lines (or of its own arrowhead) a label here would cover."""
         x0, y0, x1, y1 = rect
-        foreign = sum(1 for pair, x, y in self.lines if pair != owner and x0 < x < x1 and y0 < y < y1)
+        inside = (self._xs > x0 - 0.03) & (self._xs < x1 + 0.03) & (self._ys > y0 - 0.03) & (self._ys < y1 + 0.03)
+        foreign = int(np.count_nonzero(inside & (self._ids != self._pair_ids[owner])))
         head = self.heads.get(owner)
         if head is not None and x0 - 0.05 < head[0] < x1 + 0.05 and y0 - 0.05 < head[1] < y1 + 0.05:
             foreign += 10
         return foreign
 
-    def _best(self, candidates: list[Rect], owner: tuple[str, str]) -> Rect | None:
-        """The first candidate free of boxes and labels that covers no other line, else the least covering."""
-        best: tuple[int, int] | None = None
-        chosen: Rect | None = None
-        for i, rect in enumerate(candidates):
-            if not self._free(rect):
-                continue
-            covered = self._covered(rect, owner)
-            if covered == 0:
-                return rect
-            if best is None or (covered, i) < best:
-                best, chosen = (covered, i), rect
-        return chosen
+    def _nearest_is_own(self, rect: Rect, owner: tuple[str, str]) -> bool:
+        """The label's centre is nearer its own edge's line than any other's."""
+        cx, cy = (rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2
+        d = (self._xs - cx) ** 2 + (self._ys - cy) ** 2
+        return bool(self._ids[int(np.argmin(d))] == self._pair_ids[owner])
 
-    def _label_text(self, pair: tuple[str, str]) -> tuple[str, str, float]:
-        """Text, colour and alpha of an edge's label (a scenario shows its steps instead)."""
-        base = self.lay.labels[pair]
+    def _label_text(self, pair: tuple[str, str]) -> tuple[str, str, float, bool]:
+        """Text, colour and alpha of an edge's label, and whether it sits on the line: the overview
+        numbers its roads; a scenario shows its steps instead."""
         if self.focus is None:
-            return base, "#1a1a1a", 1.0
+            return chip(self.lay.numbers(pair)), "#1a1a1a", 1.0, True
         if pair in self.focus.steps:
-            steps = ", ".join(f"{n} (m{m:g})" for n, m in self.focus.steps[pair])
-            return f"step {steps}", HIGHLIGHT, 1.0
+            steps = [f"{n} (m{m:g})" for n, m in self.focus.steps[pair]]
+            rows = [", ".join(steps[i : i + 2]) for i in range(0, len(steps), 2)]  # two to a line: narrow
+            return "step " + ",\n".join(rows), HIGHLIGHT, 1.0, False
         if pair in self.focus.blocked:
-            return f"x blocked at step {self.focus.blocked[pair]}", "#7a7a7a", 1.0
-        return "", "#1a1a1a", FADED
+            return f"x step {self.focus.blocked[pair]}", "#7a7a7a", 1.0, False
+        return "", "#1a1a1a", FADED, False
 
-    def label_forward(self, drawn: list[tuple[tuple[str, str], list[Point]]]) -> None:
-        """Labels beside their curve, as near the arrowhead as room allows; the largest placed first."""
-        by_size = sorted(drawn, key=lambda item: (-_area(self._label_text(item[0])[0]), item[0]))
-        for pair, points in by_size:
-            text, colour, alpha = self._label_text(pair)
+    def label(self, drawn: list[tuple[tuple[str, str], list[Point]]]) -> None:
+        """Each edge's label on or beside its line, clear of boxes, labels and other lines, and nearer
+        its own edge than any other; the largest placed first; a short leader when nothing is near."""
+        self._index()
+        taken = self.focus.steps if self.focus is not None else {}
+        by_size = sorted(  # the path's own labels first, then the largest
+            drawn, key=lambda item: (item[0] not in taken, -_area(self._label_text(item[0])[0]), item[0])
+        )
+        for pair, anchors in by_size:
+            text, colour, alpha, on_line = self._label_text(pair)
             if not text:
                 continue
             w, h = label_size(text)
-            segments = list(pairwise(points))
-            candidates: list[Point] = []
-            for a, b in [segments[-1], *reversed(segments[:-1])]:
-                for t in (0.55, 0.45, 0.65, 0.35, 0.75, 0.25, 0.85, 0.15):
-                    candidates.append(_bezier(a, b, t))
-            offsets = [(w / 2 + 0.05, 0.0), (-w / 2 - 0.05, 0.0)]
-            offsets += [(sx * (w / 2 + 0.04), sy * (h / 2 + 0.03)) for sy in (1, -1) for sx in (1, -1)]
-            offsets.append((0.0, 0.0))
-            rects = [_rect((cx + dx, cy + dy), (w, h)) for cx, cy in candidates for dx, dy in offsets]
-            found = self._best(rects, pair)
-            if found is not None and self._covered(found, pair) > 0:
-                led = self._with_leader(candidates, (w, h), pair)
+            beside = [(w / 2 + 0.06, 0.0), (-w / 2 - 0.06, 0.0)]
+            beside += [(sx * (w / 2 + 0.04), sy * (h / 2 + 0.04)) for sy in (1, -1) for sx in (1, -1)]
+            beside += [(0.0, h / 2 + 0.06), (0.0, -h / 2 - 0.06)]
+            if on_line:
+                trials = [(a, (0.0, 0.0)) for a in anchors] + [(a, o) for a in anchors for o in beside]
+            else:
+                trials = [(a, o) for a in anchors for o in beside] + [(a, (0.0, 0.0)) for a in anchors]
+            found: Rect | None = None
+            fallback: tuple[int, Rect] | None = None
+            for (cx, cy), (dx, dy) in trials:
+                rect = _rect((cx + dx, cy + dy), (w, h))
+                if not self._free(rect) or not self._nearest_is_own(rect, pair):
+                    continue
+                covered = self._covered(rect, pair)
+                if covered == 0:
+                    found = rect
+                    break
+                if fallback is None or covered < fallback[0]:
+                    fallback = (covered, rect)
+            if found is None:
+                led = self._with_leader(anchors, (w, h), pair)
                 if led is not None:
                     found, anchor = led
-                    colour_line = self._style(pair, loop=pair in self.lay.back)[0]
-                    self._leader(found, anchor, colour_line, alpha)
+                    self._leader(found, anchor, self._style(pair, loop=pair in self.lay.back)[0], alpha)
+                elif fallback is not None:
+                    found = fallback[1]
+            if found is None and self.focus is not None and pair not in self.focus.steps:
+                self.unlabelled.append(pair)  # a blocked road's mark is a hint: it may give way
+                continue
             if found is None:
-                raise LayoutError(f"no room for the label of {pair[0]} -> {pair[1]}")
+                raise LayoutError(f"no room for the label {text!r} of {pair[0]} -> {pair[1]}")
             spot = ((found[0] + found[2]) / 2, (found[1] + found[3]) / 2)
-            self._put(spot, (w, h), text, colour, alpha, rotation=0, pair=pair)
+            self._put(spot, (w, h), text, colour, alpha, pair=pair, chip=on_line)
 
     def _with_leader(
         self, anchors: list[Point], size: tuple[float, float], owner: tuple[str, str]
@@ -340,7 +402,7 @@ class _Drawing:
         w, h = size
         best: tuple[float, Rect, Point] | None = None
         for ax_, ay in anchors:
-            for reach in (0.3, 0.55, 0.8, 1.2):
+            for reach in (0.25, 0.45, 0.7, 1.0):
                 for dx, dy in (
                     (reach + w / 2, 0.0),
                     (-reach - w / 2, 0.0),
@@ -352,7 +414,12 @@ class _Drawing:
                     (-reach - w / 2, -reach),
                 ):
                     rect = _rect((ax_ + dx, ay + dy), (w, h))
-                    if self._free(rect) and self._covered(rect, owner) == 0 and self._leader_clear(rect, (ax_, ay)):
+                    if (
+                        self._free(rect)
+                        and self._covered(rect, owner) == 0
+                        and self._nearest_is_own(rect, owner)
+                        and self._leader_clear(rect, (ax_, ay))
+                    ):
                         distance = math.hypot(dx, dy)
                         if best is None or distance < best[0]:
                             best = (distance, rect, (ax_, ay))
@@ -380,29 +447,6 @@ class _Drawing:
         )
         self.ax.plot([anchor[0]], [anchor[1]], marker="o", markersize=2.5, color=colour, alpha=alpha, zorder=4)
 
-    def label_loops(self, drawn: list[tuple[tuple[str, str], float, float, float]]) -> None:
-        for pair, lane, y_from, y_to in drawn:
-            text, colour, alpha = self._label_text(pair)
-            if not text:
-                continue
-            w, h = label_size(text)
-            low, high = sorted((y_from, y_to))
-            spot: Point | None = None
-            for t in (0.5, 0.35, 0.65, 0.2, 0.8, 0.1, 0.9):
-                cy = low + (high - low) * t
-                rect = (lane - h / 2, cy - w / 2, lane + h / 2, cy + w / 2)
-                if high - low >= w and self._free(rect):
-                    spot = (lane, cy)
-                    break
-            if spot is None:  # too short a loop to write along: write it beside the lane
-                beside = [(cx, cy) for cy in (high + h, low - h) for cx in (lane - w / 2 - 0.05, lane + w / 2 + 0.05)]
-                free = [p for p in beside if self._free(_rect(p, (w, h)))]
-                if not free:
-                    raise LayoutError(f"no room for the label of loop {pair[0]} -> {pair[1]}")
-                self._put(free[0], (w, h), text, colour, alpha, rotation=0, pair=pair)
-            else:
-                self._put(spot, (h, w), text, colour, alpha, rotation=90, pair=pair)
-
     def _put(
         self,
         centre: Point,
@@ -410,10 +454,13 @@ class _Drawing:
         text: str,
         colour: str,
         alpha: float,
-        rotation: float,
         pair: tuple[str, str],
+        chip: bool,
     ) -> None:
-        self.placed.append(_rect(centre, size))
+        rect = _rect(centre, size)
+        self.placed.append(rect)
+        self.labels[pair] = rect
+        edge = self._style(pair, loop=pair in self.lay.back)[0]
         label = self.ax.text(
             centre[0],
             centre[1],
@@ -423,16 +470,39 @@ class _Drawing:
             fontsize=LABEL_PT,
             color=colour,
             alpha=alpha,
-            rotation=rotation,
             linespacing=LINE,
             zorder=5,
-            bbox={"boxstyle": "round,pad=0.08", "facecolor": "white", "edgecolor": "none", "alpha": 0.9},
+            bbox={
+                "boxstyle": "round,pad=0.12,rounding_size=0.3" if chip else "round,pad=0.08",
+                "facecolor": "white",
+                "edgecolor": edge if chip else "none",
+                "linewidth": 0.8,
+                "alpha": 1.0 if chip else 0.9,
+            },
         )
-        label.set_gid(f"label-{pair[0]}--{pair[1]}")
+        gid = f"label-{pair[0]}--{pair[1]}"
+        label.set_gid(gid)
+        self.tooltips[gid] = self._road_text(pair)
 
 
 class LayoutError(Exception):
     """A label found no free place: the figure would not be readable."""
+
+
+def nearest_edge(lines: list[tuple[tuple[str, str], float, float]], point: Point) -> tuple[str, str] | None:
+    """The edge whose drawn line passes nearest the point (of the sampled points of every line)."""
+    best: tuple[float, tuple[str, str]] | None = None
+    for pair, x, y in lines:
+        d = (x - point[0]) ** 2 + (y - point[1]) ** 2
+        if best is None or d < best[0]:
+            best = (d, pair)
+    return None if best is None else best[1]
+
+
+def chip(numbers: list[int]) -> str:
+    """Road numbers as written on an arrow: four to a line."""
+    rows = [numbers[i : i + 4] for i in range(0, len(numbers), 4)]
+    return ",\n".join(", ".join(map(str, row)) for row in rows)
 
 
 def _area(text: str) -> float:
@@ -469,6 +539,49 @@ def _rounded(points: list[Point], radius: float) -> MPath:
     return MPath(verts, codes)
 
 
+# --- the key: every road's number, guard and rules, grouped by the state it leaves -----------------
+
+KEY_GAP = 0.3  # between the key's columns
+KEY_NUMBER = 0.32  # room for a road's number before its text
+
+
+def key_lines(graph: nx.MultiDiGraph[str], lay: Layout, column: float) -> list[tuple[str, str, bool]]:
+    """The key as lines (number, text, heading?) wrapped to a column width in inches."""
+    lines: list[tuple[str, str, bool]] = []
+    source = ""
+    for road in lay.roads:
+        if road.source != source:
+            source = road.source
+            lines.append(("", f"From {graph.nodes[source]['title']}", True))
+        dest = graph.nodes[road.dest]["title"]
+        text = f"{road.guard} \u2192 {dest} ({', '.join(road.rules)})"
+        for i, part in enumerate(wrap_to(text, LABEL_PT, column - KEY_NUMBER)):
+            lines.append((str(road.number) if i == 0 else "", part, False))
+    return lines
+
+
+def _columns(lines: list[tuple[str, str, bool]], count: int) -> list[list[tuple[str, str, bool]]]:
+    """Split the key into columns of about equal height, a road's lines and a heading with its
+    first road kept together."""
+    per = math.ceil(len(lines) / count)
+    columns: list[list[tuple[str, str, bool]]] = [[]]
+    heading = ""
+    for line in lines:
+        last = columns[-1]
+        starts_road = bool(line[0]) or line[2]
+        heading_alone = bool(last) and last[-1][2]
+        if len(columns) < count and len(last) >= per and starts_road and not heading_alone:
+            columns.append([] if line[2] else [("", f"{heading} (continued)", True)])
+        if line[2]:
+            heading = line[1]
+        columns[-1].append(line)
+    return columns
+
+
+def _wrap_to(text: str, size_pt: float, width: float) -> list[str]:
+    return wrap_to(text, size_pt, width)
+
+
 def draw_pathway(
     graph: nx.MultiDiGraph[str],
     lay: Layout,
@@ -479,20 +592,32 @@ def draw_pathway(
 ) -> Axes:
     """Draw the pathway (optionally a scenario's path on it). Returns the Axes."""
     left, right, bottom, top = lay.extent()
-    width = max(right - left + 2 * MARGIN + 0.6, MIN_WIDTH)
+    width = max(right - left + 2 * MARGIN, MIN_WIDTH)
     centre = (left + right) / 2
     x_lo, x_hi = centre - width / 2, centre + width / 2
-    room = width - 0.8
-    note = subtitle or "Roads out of a state are tried in the numbered order; the first whose guards hold is taken."
+    room = width - 2 * MARGIN
+    note = subtitle or (
+        "Numbers on the arrows are the roads listed below. Roads out of a state are tried in number order; "
+        "the first whose guards hold is taken."
+    )
     notes = _wrap_to(note, 9.5, room)
     sources = "Sources: " + "; ".join(f"{s.key} {s.title}" for s in SOURCES.values()) + "."
     footer = [
-        *_wrap_to(sources, 8.0, room),
-        "Teaching and documentation tool, not clinical advice. Generated by `pathway render` from pathway/definition.py.",
+        *_wrap_to(sources, FOOT_PT, room),
+        *_wrap_to(
+            "Teaching and documentation tool, not clinical advice. Generated by `pathway render` from pathway/definition.py.",
+            FOOT_PT,
+            room,
+        ),
     ]
+    count = 2 if room >= 2 * 3.6 + KEY_GAP else 1
+    column = (room - KEY_GAP * (count - 1)) / count
+    key = _columns(key_lines(graph, lay, column), count) if focus is None else []
+    line_h = LABEL_PT * LINE / 72
+    key_h = (max(len(c) for c in key) * line_h + 0.3) if key else 0.0
     titles = _wrap_to(title, 15.0 * 1.1, room)
-    head = 0.45 + 0.3 * len(titles) + 0.2 * len(notes) + 0.22 * LEGEND_ROWS + 0.25
-    foot = 0.25 + 0.2 * len(footer)
+    head = 0.45 + 0.3 * len(titles) + 0.2 * len(notes) + 0.22 * LEGEND_ROWS + 0.2
+    foot = 0.2 + FOOT_PT * LINE / 72 * len(footer) + key_h
     height = top - bottom + 2 * MARGIN + head + foot
     if ax is None:
         fig = plt.figure(figsize=(width, height))
@@ -503,6 +628,7 @@ def draw_pathway(
     ax.set_aspect("equal")
     ax.axis("off")
     drawing = _Drawing(graph, lay, ax, focus)
+    drawing._trunk_ends = []
     drawing.draw_boxes()
     ports = drawing._ports()
     forward = drawing.draw_forward(ports)
@@ -524,44 +650,84 @@ def draw_pathway(
         loc="upper center",
         bbox_to_anchor=(0.5, (y + 0.08 - y_lo) / (y_hi - y_lo)),
         ncol=math.ceil(len(legend_items) / LEGEND_ROWS),
-        fontsize=8.5,
+        fontsize=LABEL_PT,
         frameon=False,
         handlelength=1.4,
-        columnspacing=1.4,
+        columnspacing=1.2,
     )
     drawing.placed.append((x_lo, top + MARGIN, x_hi, y_hi))  # the header band stays free of labels
-    drawing.label_forward(forward)
-    drawing.label_loops(loops)
+    drawing.placed.append((x_lo, y_lo, x_hi, bottom - MARGIN))  # and the key and footer
+    drawing.label(forward + loops)
+    key_top = bottom - MARGIN - 0.15
+    for c, lines in enumerate(key):
+        x = x_lo + MARGIN + c * (column + KEY_GAP)
+        for i, (number, text, heading) in enumerate(lines):
+            y = key_top - (i + 0.5) * line_h
+            if number:
+                ax.text(x + KEY_NUMBER - 0.08, y, number, ha="right", va="center", fontsize=LABEL_PT, fontweight="bold")
+            ax.text(
+                x if heading else x + KEY_NUMBER,
+                y,
+                text,
+                ha="left",
+                va="center",
+                fontsize=LABEL_PT,
+                fontweight="bold" if heading else "normal",
+                color="#1a1a1a" if heading else "#333333",
+                gid=f"key-{number}" if number else None,
+            )
     for i, line in enumerate(footer):
         ax.text(
             centre,
-            y_lo + 0.2 + 0.2 * (len(footer) - 1 - i),
+            y_lo + 0.12 + FOOT_PT * LINE / 72 * (len(footer) - 1 - i + 0.5),
             line,
             ha="center",
             va="center",
-            fontsize=8,
+            fontsize=FOOT_PT,
             color="#444444",
         )
+    _DRAWINGS[ax] = drawing
     return ax
 
 
-def _wrap_to(text: str, size_pt: float, width: float) -> list[str]:
-    """Greedy word wrap to a width in inches, measured like the layout measures labels."""
-    lines: list[str] = []
-    for word in text.split(" "):
-        trial = f"{lines[-1]} {word}" if lines else word
-        if lines and text_width(trial, size_pt) <= width:
-            lines[-1] = trial
-        else:
-            lines.append(word)
-    return lines
+FOOT_PT = 9.0
+_DRAWINGS: weakref.WeakKeyDictionary[Axes, _Drawing] = weakref.WeakKeyDictionary()
+
+
+def drawing_of(ax: Axes) -> _Drawing:
+    """What `draw_pathway` placed on the Axes: lines, labels, tooltips (for tests and `svg_text`)."""
+    return _DRAWINGS[ax]
+
+
+def svg_text(ax: Axes, creator: str = "pathway render") -> str:
+    """The figure as SVG text: real text in a common font stack, a <title> tooltip on every box,
+    edge and label (its guard text and rules), deterministic to the byte."""
+    fig = ax.get_figure(root=True)
+    assert isinstance(fig, Figure)
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": creator})
+    svg = buffer.getvalue()
+    tooltips = _DRAWINGS[ax].tooltips if ax in _DRAWINGS else {}
+
+    def titled(m: re.Match[str]) -> str:
+        tip = tooltips.get(m.group(1))
+        return m.group(0) if tip is None else f"{m.group(0)}\n   <title>{xml_escape(tip)}</title>"
+
+    svg = re.sub(r'<g id="([a-z]+-[a-z_-]+)">', titled, svg)
+    svg = svg.replace(f"font-family: {FONTS}; ", "").replace(f"; font-family: {FONTS}", "")  # set once, below
+    svg = svg.replace('<style type="text/css">*{', f'<style type="text/css">text{{font-family: {FONTS}}}\n*{{', 1)
+    svg = re.sub(r' transform="rotate\(-0 [0-9.e-]+ [0-9.e-]+\)"', "", svg)  # upright text needs no rotation
+    return re.sub(r' clip-path="url\(#[0-9a-z]+\)"', "", svg)  # the only clip is the whole figure
+
+
+FONTS = "'DejaVu Sans', 'Verdana', 'Geneva', sans-serif"
 
 
 def save(ax: Axes, path: Path) -> None:
     fig = ax.get_figure(root=True)
     assert isinstance(fig, Figure)
     if path.suffix == ".svg":
-        fig.savefig(path, format="svg", metadata={"Date": None, "Creator": "pathway render"})
+        path.write_text(svg_text(ax), encoding="utf-8")
     else:
         fig.savefig(path, format="png", dpi=110, metadata={"Software": None})
     plt.close(fig)
