@@ -729,7 +729,7 @@ def save(ax: Axes, path: Path) -> None:
     if path.suffix == ".svg":
         path.write_text(svg_text(ax), encoding="utf-8")
     else:
-        fig.savefig(path, format="png", dpi=110, metadata={"Software": None})
+        fig.savefig(path, format="png", dpi=96, metadata={"Software": None})  # 1 pt = 4/3 px, as a browser shows SVG
     plt.close(fig)
 
 
