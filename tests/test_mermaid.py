@@ -92,7 +92,10 @@ def _unavailable() -> str | None:
     tool = mmdc()
     if tool is None:
         return f"no mermaid-cli (mmdc); `bash .ci/run` installs @mermaid-js/mermaid-cli@{pinned_mmdc()}"
-    version = subprocess.run([tool, "--version"], capture_output=True, text=True, timeout=60, check=False)
+    try:
+        version = subprocess.run([tool, "--version"], capture_output=True, text=True, timeout=60, check=False)
+    except OSError as err:
+        return f"mermaid-cli at {tool} does not run: {err}"
     if version.stdout.strip() != pinned_mmdc():
         got = version.stdout.strip() or version.stderr.strip()[:200]
         return f"{tool} is mermaid-cli {got!r}; the charts are measured with {pinned_mmdc()} (.ci/run)"
