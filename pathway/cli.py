@@ -114,7 +114,12 @@ def _add_html(sub: Any) -> None:
 
 def _add_graph(sub: Any) -> None:
     gr = sub.add_parser("graph", help="print the pathway graph")
-    gr.add_argument("--format", choices=("json", "mermaid", "dot"), default="json")
+    gr.add_argument(
+        "--format",
+        choices=("json", "mermaid", "dot", "markdown"),
+        default="json",
+        help="markdown: the page docs/pathways.md (with --primary, that primary's section)",
+    )
     from .definition import PATHWAYS
 
     gr.add_argument("--primary", choices=tuple(PATHWAYS), help="only this primary's pathway (default: every road)")
@@ -385,8 +390,11 @@ def _check(paths: Sequence[str]) -> int:
 
 
 def _graph(fmt: str, primary: str | None) -> int:
-    from .graph import pathway_graph, to_dot, to_json, to_mermaid
+    from .graph import markdown_section, pathway_graph, pathways_page, to_dot, to_json, to_mermaid
 
+    if fmt == "markdown":
+        sys.stdout.write(markdown_section(primary) if primary else pathways_page())
+        return EXIT_OK
     graph = pathway_graph(primary)
     if fmt == "json":
         import json

@@ -27,6 +27,7 @@ from typing import Any
 
 import networkx as nx
 
+from .graph import road_numbers
 from .vocabulary import CLINICAL_ORDER
 
 TITLE_PT = 10.0
@@ -280,18 +281,16 @@ def layout(graph: nx.MultiDiGraph[str]) -> Layout:
 
 
 def _number(graph: nx.MultiDiGraph[str], lay: Layout) -> list[Road]:
-    """Roads numbered 1..N: sources top to bottom, left to right, each source's roads in the order
-    they are tried, so within a state a lower number is tried first."""
-    where = {n: (r, i) for r, row in enumerate(lay.order) for i, n in enumerate(row)}
+    """Roads numbered as every format numbers them (graph.road_numbers: states in clinical order,
+    each state's roads in the order they are tried), so a figure, a Mermaid chart and
+    docs/pathways.md call road 14 the same road."""
+    numbers = road_numbers(graph)
     roads = []
-    for source in sorted(lay.box, key=where.__getitem__):
-        out = sorted(graph.out_edges(source, keys=True, data=True), key=lambda e: e[3]["order"])
-        for _u, dest, _key, data in out:
-            roads.append((source, dest, data))
-    return [
-        Road(i, u, v, str(data["guard"]), tuple(data["rules"]), bool(data["alternative"]))
-        for i, (u, v, data) in enumerate(roads, start=1)
-    ]
+    for (u, v, key), n in sorted(numbers.items(), key=lambda item: item[1]):
+        data = graph.edges[u, v, key]
+        roads.append(Road(n, u, v, str(data["guard"]), tuple(data["rules"]), bool(data["alternative"])))
+    del lay
+    return roads
 
 
 def _score(

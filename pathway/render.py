@@ -29,7 +29,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
 from matplotlib.path import Path as MPath
 
 from .engine import Trajectory
-from .graph import PHASE_COLOURS, PHASE_TITLES
+from .graph import PHASE_COLOURS, PHASE_TITLES, number_runs
 from .layout import (
     LABEL_PT,
     LINE,
@@ -500,9 +500,11 @@ def nearest_edge(lines: list[tuple[tuple[str, str], float, float]], point: Point
 
 
 def chip(numbers: list[int]) -> str:
-    """Road numbers as written on an arrow: four to a line."""
-    rows = [numbers[i : i + 4] for i in range(0, len(numbers), 4)]
-    return ",\n".join(", ".join(map(str, row)) for row in rows)
+    """Road numbers as written on an arrow, runs as ranges as the Mermaid charts write them
+    ('6, 8-10'); four items to a line."""
+    items = number_runs(numbers).split(", ")
+    rows = [items[i : i + 4] for i in range(0, len(items), 4)]
+    return ",\n".join(", ".join(row) for row in rows)
 
 
 def _area(text: str) -> float:

@@ -117,3 +117,11 @@ def test_readme_quiz_transcript_is_what_the_quiz_prints(update_goldens: bool) ->
         block = want
     assert block == want
     assert "An accepted alternative (half a point)" in block and "Score: 1.5 of 2" in block
+
+
+def test_readme_links_only_to_files_in_the_repository() -> None:
+    targets = re.findall(r"\]\(([^)\s]+)\)", README)
+    assert "docs/pathways.md" in targets
+    for target in targets:
+        assert "://" not in target and not target.startswith(("/", "#")), target
+        assert (ROOT / target.split("#")[0]).is_file(), f"README links to {target}, which is not in the repository"
