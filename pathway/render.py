@@ -25,7 +25,7 @@ import matplotlib.pyplot as plt
 import networkx as nx
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 from matplotlib.path import Path as MPath
 
 from .engine import Trajectory
@@ -144,7 +144,7 @@ class _Drawing:
             )
             box.set_gid(f"node-{name}")  # an id in the SVG: case pages highlight the path by it
             self.tooltips[f"node-{name}"] = f"{data['title']}: {data['description']} (state {name})"
-            self.ax.add_patch(box)
+            self.ax.add_artist(box)  # not add_patch: the limits are set, no need to grow them
             x = (x0 + x1) / 2
             top = y1 - PAD_Y
             titles = wrap_title(data["title"])
@@ -249,7 +249,7 @@ class _Drawing:
         gid = f"edge-{pair[0]}--{pair[1]}"
         arrow.set_gid(gid)
         self.tooltips[gid] = self._road_text(pair)
-        self.ax.add_patch(arrow)
+        self.ax.add_artist(arrow)
 
     def _road_text(self, pair: tuple[str, str]) -> str:
         """What a tooltip says of an edge: each road's number, guard and rules."""
@@ -296,6 +296,8 @@ class _Drawing:
         return drawn
 
     _trunk_ends: list[tuple[tuple[str, str], float]]
+    frame: tuple[float, float, float, float]
+    box_rects: list[Rect]
     _pair_ids: dict[tuple[str, str], int]
     _xs: np.ndarray[Any, np.dtype[np.float64]]
     _ys: np.ndarray[Any, np.dtype[np.float64]]
@@ -303,11 +305,11 @@ class _Drawing:
 
     # --- labels -------------------------------------------------------------------------------
     def _free(self, rect: Rect) -> bool:
-        (x_lo, x_hi), (y_lo, y_hi) = self.ax.get_xlim(), self.ax.get_ylim()
+        x_lo, x_hi, y_lo, y_hi = self.frame
         inside = x_lo + 0.05 <= rect[0] and rect[2] <= x_hi - 0.05 and y_lo + 0.05 <= rect[1] and rect[3] <= y_hi - 0.05
         return (
             inside
-            and not any(_overlaps(rect, b) for b in self.boxes.values())
+            and not any(_overlaps(rect, b) for b in self.box_rects)
             and not any(_overlaps(rect, p) for p in self.placed)
         )
 
@@ -352,6 +354,9 @@ class _Drawing:
         """Each edge's label on or beside its line, clear of boxes, labels and other lines, and nearer
         its own edge than any other; the largest placed first; a short leader when nothing is near."""
         self._index()
+        (x_lo, x_hi), (y_lo, y_hi) = self.ax.get_xlim(), self.ax.get_ylim()
+        self.frame = (x_lo, x_hi, y_lo, y_hi)
+        self.box_rects = list(self.boxes.values())
         taken = self.focus.steps if self.focus is not None else {}
         by_size = sorted(  # the path's own labels first, then the largest
             drawn, key=lambda item: (item[0] not in taken, -_area(self._label_text(item[0])[0]), item[0])
@@ -643,20 +648,7 @@ def draw_pathway(
     for line in notes:
         ax.text(centre, y, line, ha="center", va="center", fontsize=9.5, color="#333333")
         y -= 0.2
-    legend_items = [
-        Patch(facecolor=PHASE_COLOURS[p][0], edgecolor=PHASE_COLOURS[p][1], label=PHASE_TITLES[p])
-        for p in PHASE_COLOURS
-    ]
-    ax.legend(
-        handles=legend_items,
-        loc="upper center",
-        bbox_to_anchor=(0.5, (y + 0.08 - y_lo) / (y_hi - y_lo)),
-        ncol=math.ceil(len(legend_items) / LEGEND_ROWS),
-        fontsize=LABEL_PT,
-        frameon=False,
-        handlelength=1.4,
-        columnspacing=1.2,
-    )
+    _phase_legend(ax, centre, y - 0.05)
     drawing.placed.append((x_lo, top + MARGIN, x_hi, y_hi))  # the header band stays free of labels
     drawing.placed.append((x_lo, y_lo, x_hi, bottom - MARGIN))  # and the key and footer
     drawing.label(forward + loops)
@@ -693,6 +685,29 @@ def draw_pathway(
 
 
 FOOT_PT = 9.0
+SWATCH = 0.17  # inches: a phase's colour in the legend
+
+
+def _phase_legend(ax: Axes, centre: float, top: float) -> None:
+    """The phases' colours, in columns of LEGEND_ROWS, centred (drawn directly: a matplotlib
+    Legend costs more to lay out than the whole rest of the header)."""
+    phases = list(PHASE_COLOURS)
+    columns = [phases[i : i + LEGEND_ROWS] for i in range(0, len(phases), LEGEND_ROWS)]
+    widths = [SWATCH + 0.08 + max(text_width(PHASE_TITLES[p], LABEL_PT) for p in col) for col in columns]
+    gap = 0.25
+    x = centre - (sum(widths) + gap * (len(columns) - 1)) / 2
+    row_h = LABEL_PT * LINE / 72 + 0.04
+    for col, width in zip(columns, widths, strict=True):
+        for r, phase in enumerate(col):
+            y = top - (r + 0.5) * row_h
+            fill, stroke = PHASE_COLOURS[phase]
+            swatch = Rectangle(
+                (x, y - SWATCH * 0.3), SWATCH, SWATCH * 0.6, facecolor=fill, edgecolor=stroke, linewidth=0.8
+            )
+            swatch.set_gid(f"legend-{phase}")
+            ax.add_artist(swatch)
+            ax.text(x + SWATCH + 0.08, y, PHASE_TITLES[phase], ha="left", va="center", fontsize=LABEL_PT)
+        x += width + gap
 _DRAWINGS: weakref.WeakKeyDictionary[Axes, _Drawing] = weakref.WeakKeyDictionary()
 
 
