@@ -1,4 +1,8 @@
-"""The command line: `pathway replay`, `check`, `lint` (and the drawing commands, loaded lazily)."""
+"""The command line: `pathway replay`, `check`, `lint`, the author's `schema` and `new` (and the drawing
+commands, loaded lazily).
+
+A mistyped command or option is answered with a suggestion and the usage of the command it was
+given to, exit 2; so is a file or folder that does not exist."""
 
 from __future__ import annotations
 
@@ -43,7 +47,40 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:  # usage errors exit 2, like invalid input
         self.print_usage(sys.stderr)
-        self.exit(EXIT_INVALID, f"pathway: error: {message}\n")
+        self.exit(EXIT_INVALID, f"{self.prog}: error: {message}{_choice_hint(message)}\n")
+
+    def options(self) -> tuple[str, ...]:
+        return tuple(s for action in self._actions for s in action.option_strings)
+
+
+def _choice_hint(message: str) -> str:
+    """'; did you mean 'svg'?' for argparse's "invalid choice: 'svgg' (choose from ...)"."""
+    import re
+
+    found = re.search(r"invalid choice: '?(.*?)'? \(choose from (.*)\)$", message)
+    if found is None:
+        return ""
+    from .schema import did_you_mean
+
+    choices = tuple(c.strip().strip("'\"") for c in found[2].split(","))
+    return did_you_mean(found[1], choices)
+
+
+class _Version(argparse.Action):
+    """`--version`: the installed distribution's version, looked up only when asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest=dest, default=argparse.SUPPRESS, nargs=0, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("pathway")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            found = "(not installed)"
+        print(f"pathway {found}")
+        parser.exit(EXIT_OK)
 
 
 def _positive(text: str) -> int:
@@ -99,7 +136,9 @@ def _add_render(sub: Any) -> None:
         "--format", choices=("svg", "png"), help="only this format (default: overview in both, scenarios in SVG)"
     )
     rd.add_argument("--scenario", help="draw only this scenario's path")
-    rd.add_argument("--scenarios", default="scenarios", help="folder of scenarios to draw (default: scenarios)")
+    rd.add_argument(
+        "--scenarios", help="folder of scenarios to draw (default: scenarios, when there is such a folder here)"
+    )
     rd.add_argument("--show-blocked", action="store_true", help="mark the roads blocked at each decision")
     rd.add_argument(
         "--timeline", action="store_true", help="also draw each scenario's course in months (DIR/timelines/<id>)"
@@ -129,6 +168,26 @@ def _add_lint(sub: Any) -> None:
     sub.add_parser("lint", help="check every primary's pathway: unreachable, dead ends, shadowed roads, holes")
 
 
+def _add_schema(sub: Any) -> None:
+    sc = sub.add_parser("schema", help="print the JSON Schema (draft 2020-12) of a scenario file, or its reference")
+    sc.add_argument(
+        "--format",
+        choices=("json", "markdown"),
+        default="json",
+        help="json: the JSON Schema (default); markdown: the reference, docs/scenario-format.md",
+    )
+
+
+def _add_new(sub: Any) -> None:
+    nw = sub.add_parser("new", help="write a commented scenario to start from; it passes pathway check")
+    from .definition import PATHWAYS
+
+    nw.add_argument(
+        "--primary", choices=tuple(PATHWAYS), default="colorectal", help="the primary (default: colorectal)"
+    )
+    nw.add_argument("-o", "--out", metavar="FILE", help="write it to FILE, which must not exist (default: print it)")
+
+
 COMMANDS = {
     "replay": _add_replay,
     "quiz": _add_quiz,
@@ -138,20 +197,24 @@ COMMANDS = {
     "graph": _add_graph,
     "rules": _add_rules,
     "lint": _add_lint,
+    "schema": _add_schema,
+    "new": _add_new,
 }
 
 
-def _parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The parser; with `only`, just that command's (argparse's setup is a fifth of a replay's start)."""
+def _parser(only: str | None = None) -> tuple[_Parser, dict[str, _Parser]]:
+    """The parser and its commands' parsers; with `only`, just that command's (argparse's setup is a fifth
+    of a replay's start)."""
     parser = _Parser(
         prog="pathway",
         description="Liver-metastasis treatment pathway simulator (teaching tool, not clinical advice).",
     )
+    parser.add_argument("--version", action=_Version, help="print the version and exit")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, add in COMMANDS.items():
         if only is None or name == only:
             add(sub)
-    return parser
+    return parser, dict(sub.choices)
 
 
 def _report(problems: list[Problem]) -> None:
@@ -277,7 +340,7 @@ def _rules(ids: list[str], as_json: bool, width: int | None = None) -> int:
 
     from .narration import Style
     from .rules import RULES
-    from .schema import _did_you_mean
+    from .schema import did_you_mean
     from .sources import SOURCES
 
     by_key = {r.casefold(): r for r in RULES}
@@ -288,7 +351,7 @@ def _rules(ids: list[str], as_json: bool, width: int | None = None) -> int:
             [
                 Problem(
                     "ID",
-                    "no such rule" + _did_you_mean(i, tuple(RULES)),
+                    "no such rule" + did_you_mean(i, tuple(RULES)),
                     repr(i),
                     "a rule id (pathway rules)",
                     file="(command line)",
@@ -331,7 +394,11 @@ def scenario_files(paths: Sequence[str]) -> tuple[list[Path], list[Problem]]:
     problems: list[Problem] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
+        if not path.exists():
+            problems.append(
+                Problem("(file)", "no such file or folder", repr(raw), "an existing scenario file or folder", file=raw)
+            )
+        elif path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
             if not found:
                 problems.append(Problem("(folder)", "no scenario files", repr(raw), "*.yaml files", file=raw))
@@ -420,8 +487,15 @@ def _render(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     if args.scenario:
         files = [Path(args.scenario)]
+    elif args.scenarios is None and not Path("scenarios").is_dir():
+        files = []  # no folder named, and none here: the pathway figures alone
     else:
-        files, found = scenario_files([args.scenarios]) if Path(args.scenarios).is_dir() else ([], [])
+        folder = args.scenarios or "scenarios"
+        if not Path(folder).is_dir():
+            what = "not a folder" if Path(folder).exists() else "no such folder"
+            _report([Problem("--scenarios", what, repr(folder), "a folder of scenario files", file=folder)])
+            return EXIT_INVALID
+        files, found = scenario_files([folder])
         if found:
             _report(found)
             return EXIT_INVALID
@@ -505,6 +579,28 @@ def _lint() -> int:
     return EXIT_UNMET if findings else EXIT_OK
 
 
+def _schema(fmt: str) -> int:
+    from .reference import markdown, schema_text
+
+    sys.stdout.write(schema_text() if fmt == "json" else markdown())
+    return EXIT_OK
+
+
+def _new(primary: str, out: str | None) -> int:
+    from .template import write
+
+    try:
+        text = write(primary, Path(out) if out is not None else None)
+    except ScenarioError as err:
+        _report(err.problems)
+        return EXIT_INVALID
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        print(out)
+    return EXIT_OK
+
+
 def replay_of(scenario: Scenario) -> Trajectory:
     from .report import replay
 
@@ -522,7 +618,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(words: list[str]) -> int:
-    args = _parser(words[0] if words and words[0] in COMMANDS else None).parse_args(words)
+    parser, commands = _parser(words[0] if words and words[0] in COMMANDS else None)
+    if words and not words[0].startswith("-") and words[0] not in COMMANDS:
+        from .schema import did_you_mean
+
+        parser.error(
+            f"no command {words[0]!r}{did_you_mean(words[0], tuple(COMMANDS))} (the commands: {', '.join(COMMANDS)})"
+        )
+    args, extra = parser.parse_known_args(words)
+    if extra:  # said to the command's own parser, so that its usage is shown
+        own = commands.get(args.command, parser)
+        own.error(f"unrecognized arguments: {' '.join(extra)}{_option_hint(extra, own)}")
     try:
         if args.command == "replay":
             return _replay(args)
@@ -538,8 +644,24 @@ def _main(words: list[str]) -> int:
             return _render(args)
         if args.command == "lint":
             return _lint()
+        if args.command == "schema":
+            return _schema(args.format)
+        if args.command == "new":
+            return _new(args.primary, args.out)
         return _check(args.paths)
     except BrokenPipeError:
         return EXIT_OK
     except KeyboardInterrupt:
         return 130
+
+
+def _option_hint(extra: list[str], parser: _Parser) -> str:
+    """'; did you mean '--json'?' for the first unrecognised option that resembles one of the parser's."""
+    from .schema import did_you_mean
+
+    for word in extra:
+        if word.startswith("-"):
+            hint = did_you_mean(word.split("=", 1)[0], parser.options())
+            if hint:
+                return hint
+    return ""

@@ -18,7 +18,7 @@ from .course import OBSERVATIONS, Case, Finding
 from .errors import Problem, ScenarioError, show
 from .profile import FactProblem, profile_of
 from .rules import RULES
-from .schema import Checker, Path_, Vocabulary, finding_spec, scenario_spec
+from .schema import Checker, Path_, StateReads, Vocabulary, finding_spec, scenario_spec
 
 
 def _choices(kind: type[StrEnum] | type[int]) -> tuple[str, ...] | None:
@@ -33,6 +33,12 @@ VOCABULARY = Vocabulary(
     subsites=d.SUBSITES,
     pitfalls=pitfalls.IDS,
     rules=tuple(RULES),
+    primaries=tuple((p.profile.noun, p.profile.sites) for p in d.PATHWAYS.values()),
+    readings={
+        s.name: StateReads(s.reading.words, dict(s.reading.observes), s.reading.names, s.reading.names_one_of)
+        for s in d.STATES.values()
+        if s.reading is not None
+    },
 )
 SCENARIO = scenario_spec(VOCABULARY)
 FINDING = finding_spec(VOCABULARY)

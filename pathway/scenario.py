@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from .course import Case, Finding, Margin, Recurrence, Response
-from .errors import ScenarioError, show
+from .errors import Problem, ScenarioError, show
 from .findings import SCENARIO, check_entry, primary_problems
 from .patient import Patient, build
 from .schema import Checker, Path_
-from .yamlsafe import Lines, parse, read_text
+from .yamlsafe import REFUSED, Lines, parse_all, read_text
 
 _OBSERVATIONS = ("response", "margin", "recurrence", "progressing_lesions")
 
@@ -51,25 +51,33 @@ def load(path: str | Path) -> Scenario:
     """Load and validate one scenario file; raise ScenarioError with FILE:LINE problems."""
     file = str(path)
     try:
-        data, lines = parse(read_text(Path(path)))
-        return from_data(data, lines, file)
+        data, lines, problems = parse_all(read_text(Path(path)))
+        return from_data(data, lines, file, problems)
     except ScenarioError as err:
         raise err.in_file(file) from None
 
 
 def loads(text: str, file: str = "<string>") -> Scenario:
     try:
-        data, lines = parse(text)
-        return from_data(data, lines, file)
+        data, lines, problems = parse_all(text)
+        return from_data(data, lines, file, problems)
     except ScenarioError as err:
         raise err.in_file(file) from None
 
 
-def from_data(data: Any, lines: Lines, file: str = "") -> Scenario:
-    checker = Checker(lines)
+def from_data(data: Any, lines: Lines, file: str = "", found: list[Problem] | None = None) -> Scenario:
+    """Validate parsed data (with the problems the reader `found`) and build the scenario.
+
+    Every independent problem is reported at once, in line order: those the reader found, every
+    unknown key, wrong type and out-of-range value, and what the patient's primary and each finding's
+    state require. A problem that depends on another (the fields of a block of the wrong type) is not.
+    """
+    checker = Checker(lines, found)
+    if data is REFUSED:  # the whole document was refused (a tag on it): that is the one problem
+        raise ScenarioError(checker.in_line_order())
     if not isinstance(data, dict):
         checker.add((), "a scenario is a mapping", show(data), "a mapping with id, title and patient")
-        raise ScenarioError(checker.problems)
+        raise ScenarioError(checker.in_line_order())
     clean = checker.check(data, SCENARIO, ())
     if "patient" in clean and isinstance(clean["patient"], dict):
         _check_patient(checker, clean["patient"], ("patient",))
@@ -79,7 +87,7 @@ def from_data(data: Any, lines: Lines, file: str = "") -> Scenario:
             check_entry(checker, entry, ("timeline", i))
     _check_months(checker, timeline)
     if checker.problems:
-        raise ScenarioError(checker.problems)
+        raise ScenarioError(checker.in_line_order())
     teaching = clean.get("teaching") or {}
     expect = clean.get("expect")
     return Scenario(

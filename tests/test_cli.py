@@ -92,3 +92,69 @@ def test_awaiting_finding_is_reported(tmp_path: Path, capsys: pytest.CaptureFixt
     assert main(["replay", str(SCENARIOS / "ecog2-palliative.yaml")]) == 0
     out = capsys.readouterr().out
     assert "Outcome: waiting at Reassessment" in out and "the response (RECIST 1.1)" in out
+
+
+def _run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pathway", *args], capture_output=True, text=True, cwd=cwd, check=False, timeout=120
+    )
+
+
+def test_version() -> None:
+    from importlib.metadata import version
+
+    run = _run("--version")
+    assert run.returncode == 0 and run.stdout == f"pathway {version('pathway')}\n"
+
+
+def test_a_mistyped_command_gets_a_suggestion() -> None:
+    run = _run("replya", str(S4))
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert "no command 'replya'; did you mean 'replay'?" in run.stderr
+    assert run.stderr.startswith("usage: pathway ")
+
+
+def test_a_mistyped_option_gets_a_suggestion_and_the_commands_usage() -> None:
+    run = _run("replay", "--jsn", str(S4))
+    assert run.returncode == 2 and run.stdout == "" and "Traceback" not in run.stderr
+    assert run.stderr.startswith("usage: pathway replay ")
+    assert "pathway replay: error: unrecognized arguments: --jsn; did you mean '--json'?" in run.stderr
+
+
+def test_a_mistyped_choice_gets_a_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["graph", "--format", "mermiad"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: pathway graph ") and "did you mean 'mermaid'?" in err
+
+
+def test_an_unrelated_word_gets_no_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["replay", "--xyzzy", str(S4)])
+    err = capsys.readouterr().err
+    assert "unrecognized arguments: --xyzzy\n" in err and "did you mean" not in err
+
+
+MISSING_PATHS = [
+    ["check", "{missing}"],
+    ["check", str(S4), "{missing}"],
+    ["replay", "{missing}"],
+    ["quiz", "{missing}"],
+    ["html", "{missing}", "--out", "{out}"],
+    ["render", "--scenarios", "{missing}", "--out", "{out}"],
+    ["render", "--scenario", "{missing}", "--out", "{out}"],
+]
+
+
+@pytest.mark.parametrize("words", MISSING_PATHS, ids=lambda w: " ".join(w[:2]))
+def test_a_missing_file_or_folder_is_named(
+    words: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing, out = tmp_path / "no-such-thing", tmp_path / "out"
+    args = [w.format(missing=missing, out=out) for w in words]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert f"{missing}: " in err and ("no such file" in err or "no such folder" in err), err
+    assert "Traceback" not in err
+    assert not out.exists(), "nothing is written"

@@ -350,3 +350,177 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["frobnicate"])
     assert exit_info.value.code == 2
+
+
+MANY_MISTAKES = """\
+id: many-mistakes
+title: Nine independent mistakes
+patient:
+  age: 17
+  sex: M
+  ecog: 0
+  primary: {site: colon, resected: true}
+  presentation: metachronous
+  presentation: synchronous
+  biomarkers: {mmr: pMMR, ras: wildtype, braf: wild-type}
+  cea_ng_ml: !ng 10
+  liver: {lesions: 3, largest_cm: 3.0, bilobar: false, flr_percent: 150, r0_achievable: true}
+  extrahepatic: none
+  fitt_for_surgery: true
+timeline:
+  - at: reassessment
+    response: partial
+    margin: R0
+  - at: surgery
+    margin: R3
+  - at: surveillance
+    recurrence: none
+    month: -2
+"""
+
+
+def test_every_independent_problem_in_one_pass_in_line_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Reader problems (a duplicate key, a tag), schema problems (range, enum, unknown key) and what the
+    primary and each state require, all at once, sorted by line: one run of `check` finds them all."""
+    path = tmp_path / "many.yaml"
+    path.write_text(MANY_MISTAKES, encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    found = []
+    for line in err:
+        match = LINE.match(line)
+        assert match, line
+        found.append((int(match["line"]), match["field"]))
+    assert found == [
+        (4, "patient.age"),
+        (5, "patient.sex"),
+        (7, "patient.primary.side"),  # a colon primary states its side (checked after the schema)
+        (9, "patient.presentation"),  # the duplicate key
+        (10, "patient.biomarkers.ras"),
+        (11, "patient.cea_ng_ml"),  # the tag
+        (12, "patient.liver.flr_percent"),
+        (14, "patient.fitt_for_surgery"),
+        (18, "timeline[0].margin"),  # not read at reassessment
+        (20, "timeline[1].margin"),
+        (23, "timeline[2].month"),
+    ]
+    assert "did you mean 'fit_for_surgery'?" in err[7] and "did you mean 'wild-type'?" in err[4]
+    assert main(["replay", str(path)]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == err
+
+
+def test_dependent_problems_are_not_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A block of the wrong type hides its fields; a misspelt key is not reported missing as well."""
+    text = bad("liver: {lesions: 3, largest_cm: 3.0, bilobar: false, flr_percent: 50, r0_achievable: true}", "liver: 5")
+    text = text.replace("  age: 60", "  agee: 60").replace("    response: partial", "    respons: partial")
+    path = tmp_path / "dependent.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["replay", str(path)]) == 2
+    fields = [LINE.match(line)["field"] for line in capsys.readouterr().err.strip().splitlines()]  # type: ignore[index]
+    assert fields == ["patient.agee", "patient.liver", "timeline[0].respons"]
+
+
+def test_a_yaml_syntax_error_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "syntax.yaml"
+    path.write_text(bad("age: 60", "age: [60").replace("sex: male", "sex: {male"), encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "(yaml): YAML syntax error" in err[0]
+
+
+def test_every_tab_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "tabs.yaml"
+    path.write_text(bad("  age: 60", "\tage: 60").replace("  sex: male", "\tsex: male"), encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert [LINE.match(e)["line"] for e in err] == ["6", "7"]  # type: ignore[index]
+
+
+COVERED = "a primary the pathway covers: colon or rectum (colorectal), neuroendocrine, breast, gastric, gist"
+
+
+@pytest.mark.parametrize(
+    ("site", "fragment"),
+    [
+        ("pancreas", "do not treat liver metastases from pancreatic adenocarcinoma"),
+        ("Pancreatic adenocarcinoma", "do not treat liver metastases from pancreatic adenocarcinoma"),
+        ("lung", "do not treat liver metastases from lung cancer"),
+        ("melanoma", "do not treat liver metastases from melanoma"),
+        ("uveal melanoma", "do not treat liver metastases from melanoma"),
+        ("oesophagus", "do not treat liver metastases from oesophageal cancer"),
+        ("esophageal", "do not treat liver metastases from oesophageal cancer"),
+        ("HCC", "hepatocellular carcinoma is a primary liver cancer"),
+    ],
+)
+def test_primaries_the_sources_do_not_treat_are_out_of_scope(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], site: str, fragment: str
+) -> None:
+    path = tmp_path / "scope.yaml"
+    path.write_text(bad("site: colon, side: left", f"site: {site}"), encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    match = LINE.match(line)
+    assert match and match["field"] == "patient.primary.site" and match["line"] == "9"
+    assert match["what"].startswith("out of scope: ") and fragment in match["what"]
+    assert "unknown value" not in line
+    assert match["expected"].startswith(COVERED) and "or unknown until staging names it" in match["expected"]
+
+
+def test_pancreas_says_how_to_write_a_pancreatic_net(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`pancreas` is refused as pancreatic adenocarcinoma, and the message names the NET spelling, which loads."""
+    path = tmp_path / "pancreas.yaml"
+    path.write_text(bad("site: colon, side: left", "site: pancreas"), encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    assert (
+        "a pancreatic neuroendocrine tumour is site: neuroendocrine with subsite: pancreas" in capsys.readouterr().err
+    )
+    net = tmp_path / "pnet.yaml"
+    net.write_text(bad("site: colon, side: left", "site: neuroendocrine, subsite: pancreas"), encoding="utf-8")
+    from pathway.scenario import load
+
+    assert load(net).patient.primary.subsite == "pancreas"  # loads (its timeline is a colorectal one)
+
+
+def test_a_staging_finding_is_held_to_the_same_scope(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = bad("site: colon, side: left", "site: unknown").replace(
+        "timeline:\n", "timeline:\n  - at: staging\n    primary: {site: lung}\n"
+    )
+    path = tmp_path / "staging.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "timeline[0].primary.site: out of scope: the sources of this pathway do not treat liver metastases" in err
+
+
+@pytest.mark.parametrize(
+    ("site", "hint"),
+    [
+        ("colorectal", "did you mean 'colon' or 'rectum'?"),
+        ("stomach", "did you mean 'gastric'?"),
+        ("pNET", "did you mean 'neuroendocrine' (with subsite: midgut, pancreas or other)?"),
+        ("carcinoid", "did you mean 'neuroendocrine'"),
+        ("soft-tissue sarcoma", "did you mean 'sarcoma'?"),
+    ],
+)
+def test_other_names_for_covered_primaries_say_what_to_write(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], site: str, hint: str
+) -> None:
+    path = tmp_path / "synonym.yaml"
+    path.write_text(bad("site: colon, side: left", f"site: {site}"), encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    assert f"patient.primary.site: unknown value; {hint}" in capsys.readouterr().err
+
+
+def test_no_refused_or_synonym_spelling_is_a_site() -> None:
+    """A primary added later with one of these sites is served, not refused (choices are tried first)."""
+    from pathway import definition
+    from pathway.schema import OUT_OF_SCOPE, SITE_SYNONYMS, normal
+
+    sites = {normal(s) for s in definition.SITES}
+    assert not sites & set(OUT_OF_SCOPE) and not sites & set(SITE_SYNONYMS)
+    assert "pancreas" in definition.SUBSITES
+    for suggestion in SITE_SYNONYMS.values():
+        named = re.findall(r"'([a-z_]+)'", suggestion)
+        assert named and set(named) <= set(definition.SITES), suggestion

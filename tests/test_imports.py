@@ -1,4 +1,5 @@
-"""`pathway replay` stays light: it must import neither matplotlib nor networkx."""
+"""`pathway replay` stays light: it must import neither matplotlib nor networkx (nor jsonschema, which only
+the tests use)."""
 
 from __future__ import annotations
 
@@ -13,19 +14,19 @@ BLOCKER = """
 import sys
 class Block:
     def find_spec(self, name, path=None, target=None):
-        if name.split('.')[0] in ('matplotlib', 'networkx'):
+        if name.split('.')[0] in ('matplotlib', 'networkx', 'jsonschema'):
             raise ImportError('blocked by test: ' + name)
         return None
 sys.meta_path.insert(0, Block())
 from pathway.cli import main
 codes = [main(['replay', {file!r}]), main(['replay', {file!r}, '--json']), main(['check', {folder!r}])]
-heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'networkx', 'numpy'))
+heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'networkx', 'numpy', 'jsonschema'))
 print('CODES', codes, 'HEAVY', heavy, file=sys.stderr)
 sys.exit(1 if any(codes) or heavy else 0)
 """
 
 
-def test_replay_and_check_import_neither_matplotlib_nor_networkx() -> None:
+def test_replay_and_check_import_neither_matplotlib_nor_networkx_nor_jsonschema() -> None:
     code = BLOCKER.format(file=str(SCENARIOS / "s0-multifocal-unknown-primary.yaml"), folder=str(SCENARIOS))
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
     assert run.returncode == 0, run.stderr[-2000:]
