@@ -708,6 +708,8 @@ def _phase_legend(ax: Axes, centre: float, top: float) -> None:
             ax.add_artist(swatch)
             ax.text(x + SWATCH + 0.08, y, PHASE_TITLES[phase], ha="left", va="center", fontsize=LABEL_PT)
         x += width + gap
+
+
 _DRAWINGS: weakref.WeakKeyDictionary[Axes, _Drawing] = weakref.WeakKeyDictionary()
 
 
