@@ -36,10 +36,9 @@ def write_overview(out: Path, formats: list[str], primaries: tuple[str, ...] = P
     for primary in primaries:
         graph, lay = drawn(primary)
         title = f"{title_of(primary)}: the treatment pathway"
-        for fmt in formats:
-            path = out / f"{figure_name(primary)}.{fmt}"
-            save(draw_pathway(graph, lay, title=title), path)
-            written.append(path)
+        paths = [out / f"{figure_name(primary)}.{fmt}" for fmt in formats]
+        save(draw_pathway(graph, lay, title=title), *paths)  # drawn once for every format
+        written += paths
     return written
 
 
@@ -72,23 +71,17 @@ def write_scenario(
         + "; other roads faded"
         + ("; x step N: a road tried and blocked at step N." if show_blocked else ".")
     )
-    written = []
-    for fmt in formats:
-        path = folder / f"{scenario.id}.{fmt}"  # the id is [a-z0-9-]+: no path can escape the folder
-        ax = draw_pathway(
-            graph, lay, focus=highlight_of(trajectory, show_blocked), title=scenario.title, subtitle=subtitle
-        )
-        save(ax, path)
-        written.append(path)
-    return written
+    paths = [folder / f"{scenario.id}.{fmt}" for fmt in formats]  # the id is [a-z0-9-]+: no path can escape
+    ax = draw_pathway(graph, lay, focus=highlight_of(trajectory, show_blocked), title=scenario.title, subtitle=subtitle)
+    save(ax, *paths)
+    return paths
 
 
 @dataclass(frozen=True)
 class _Job:
-    """One file's worth of drawing: a primary's overview in one format, or a scenario's figures."""
+    """One drawing: a primary's overview, or a scenario's path, in the formats asked for."""
 
     primary: str = ""
-    fmt: str = ""
     scenario: Scenario | None = None
     trajectory: Trajectory | None = None
     formats: tuple[str, ...] = ()
@@ -96,7 +89,7 @@ class _Job:
 
 def _run(job: _Job, out: Path, show_blocked: bool, timeline: bool) -> list[Path]:
     if job.scenario is None or job.trajectory is None:
-        return write_overview(out, [job.fmt], (job.primary,))
+        return write_overview(out, list(job.formats), (job.primary,))
     written = write_scenario(out, job.scenario, job.trajectory, list(job.formats), show_blocked)
     if timeline:
         written += write_timeline(out, job.scenario, job.trajectory, list(job.formats))
@@ -118,7 +111,7 @@ def write_all(
     out.mkdir(parents=True, exist_ok=True)
     jobs: list[_Job] = []
     if overview:
-        jobs += [_Job(primary=p, fmt=f) for f in (formats or ["png", "svg"]) for p in PRIMARIES]
+        jobs += [_Job(primary=p, formats=tuple(formats or ["png", "svg"])) for p in PRIMARIES]
     jobs += [_Job(scenario=s, trajectory=t, formats=tuple(formats or ["svg"])) for s, t in scenarios]
     count = min(workers if workers is not None else 2, os.cpu_count() or 1, len(jobs))
     if count <= 1 or "fork" not in multiprocessing.get_all_start_methods():

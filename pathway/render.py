@@ -742,13 +742,15 @@ def svg_text(ax: Axes, creator: str = "pathway render") -> str:
 FONTS = "'DejaVu Sans', 'Verdana', 'Geneva', sans-serif"
 
 
-def save(ax: Axes, path: Path) -> None:
+def save(ax: Axes, *paths: Path) -> None:
+    """Write the figure to each path (SVG or PNG by its suffix) from one drawing, then close it."""
     fig = ax.get_figure(root=True)
     assert isinstance(fig, Figure)
-    if path.suffix == ".svg":
-        path.write_text(svg_text(ax), encoding="utf-8")
-    else:
-        fig.savefig(path, format="png", dpi=96, metadata={"Software": None})  # 1 pt = 4/3 px, as a browser shows SVG
+    for path in paths:
+        if path.suffix == ".svg":
+            path.write_text(svg_text(ax), encoding="utf-8")
+        else:  # 96 dpi: 1 pt = 4/3 px, as a browser shows the SVG
+            fig.savefig(path, format="png", dpi=96, metadata={"Software": None})
     plt.close(fig)
 
 
