@@ -14,7 +14,7 @@ import networkx as nx
 from .engine import Trajectory
 from .graph import PRIMARIES, family_of, pathway_graph, title_of
 from .layout import Layout, cached_layout
-from .render import draw_pathway, highlight_of, save
+from .render import draw_pathway, draw_scenario, highlight_of, save
 from .scenario import Scenario
 
 
@@ -72,8 +72,8 @@ def write_scenario(
         + ("; x step N: a road tried and blocked at step N." if show_blocked else ".")
     )
     paths = [folder / f"{scenario.id}.{fmt}" for fmt in formats]  # the id is [a-z0-9-]+: no path can escape
-    ax = draw_pathway(graph, lay, focus=highlight_of(trajectory, show_blocked), title=scenario.title, subtitle=subtitle)
-    save(ax, *paths)
+    ax = draw_scenario(graph, lay, highlight_of(trajectory, show_blocked), scenario.title, subtitle)
+    save(ax, *paths, close=False)  # the drawing is kept for the next scenario of this pathway
     return paths
 
 

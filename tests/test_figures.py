@@ -421,3 +421,25 @@ def test_drawing_in_two_processes_gives_the_same_files(tmp_path: Path) -> None:
     assert len(one) == len(PRIMARIES) + 2
     for a, b in zip(one, two, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_a_reused_drawing_gives_the_same_file_as_a_fresh_one() -> None:
+    """Scenario figures reuse an earlier scenario's drawing (restyled, relabelled): the file must be
+    the one a fresh drawing gives, whatever was drawn on it before."""
+    import matplotlib.pyplot as plt
+
+    from pathway.render import draw_scenario, svg_text
+
+    graph, lay = figures.drawn("colorectal")
+    names = ["s4-metachronous-bilobar", "frail-patient", "conversion-right-pve", "s0-multifocal-unknown-primary"]
+    trajectories = [replay(load(SCENARIOS / f"{n}.yaml")) for n in names]
+    fresh = []
+    for trajectory in trajectories:
+        ax = draw_pathway(graph, lay, focus=highlight_of(trajectory), title="A case", subtitle="Its path.")
+        fresh.append(svg_text(ax))
+        plt.close(ax.get_figure(root=True))
+    for order in (trajectories, trajectories[::-1]):
+        reused = [svg_text(draw_scenario(graph, lay, highlight_of(t), "A case", "Its path.")) for t in order]
+        expected = fresh if order is trajectories else fresh[::-1]
+        assert reused == expected
+    assert len(set(fresh)) == len(fresh)  # the paths differ, so the files do
