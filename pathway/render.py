@@ -61,6 +61,41 @@ plt.rcParams.update(
     }
 )
 
+
+def _share_text_metrics() -> None:
+    """matplotlib measures text once per renderer, and each saved file gets a new renderer, so the
+    same strings in the same font are measured again for each of the set's 51 files. A measurement
+    depends only on the kind of renderer, the text, its font properties and the dpi: keep one cache
+    across files (the figures are byte-identical, tested; about a sixth of the set's time)."""
+    import matplotlib.text as mtext
+
+    measure = getattr(mtext, "_get_text_metrics_with_cache", None)
+    if measure is None or getattr(measure, "shared", False):  # another matplotlib, or done already
+        return
+    memo: dict[tuple[Any, ...], Any] = {}
+
+    def shared(renderer: Any, text: str, fontprop: Any, ismath: Any, dpi: float) -> Any:
+        font = (
+            tuple(fontprop.get_family()),
+            fontprop.get_style(),
+            fontprop.get_variant(),
+            fontprop.get_weight(),
+            fontprop.get_stretch(),
+            fontprop.get_size_in_points(),
+            fontprop.get_file(),
+            fontprop.get_math_fontfamily(),
+        )
+        key = (type(renderer), getattr(renderer, "dpi", None), text, font, ismath, dpi)
+        if key not in memo:
+            memo[key] = measure(renderer, text, fontprop, ismath, dpi)
+        return memo[key]
+
+    shared.shared = True  # type: ignore[attr-defined]
+    setattr(mtext, "_get_text_metrics_with_cache", shared)  # noqa: B010 (a private name mypy does not know)
+
+
+_share_text_metrics()
+
 EDGE = "#3b3b3b"
 LOOP = "#5a6f8a"
 HIGHLIGHT = "#b03a2e"
