@@ -84,13 +84,13 @@ class _Version(argparse.Action):
 
 
 def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
+    if not (text.isascii() and text.isdigit()) or len(text) > 9 or int(text) < 1:
         raise argparse.ArgumentTypeError(f"not a step number (got {text!r}; expected a whole number from 1)")
     return int(text)
 
 
 def _width(text: str) -> int:
-    if not text.isdigit() or int(text) < MIN_WIDTH:
+    if not (text.isascii() and text.isdigit()) or len(text) > 9 or int(text) < MIN_WIDTH:
         raise argparse.ArgumentTypeError(f"not a width (got {text!r}; expected a whole number from {MIN_WIDTH})")
     return int(text)
 
@@ -312,7 +312,7 @@ def _quiz(file: str, as_json: bool) -> int:
             if not line:
                 out.write("\n")
                 return None
-            out.write(line if line.endswith("\n") else line + "\n")
+            out.write(escape(line.rstrip("\n")) + "\n")  # (echoed: a control character is shown, not obeyed)
             return line.rstrip("\n")
         except EOFError:
             out.write("\n")

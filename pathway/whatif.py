@@ -31,7 +31,8 @@ def _fail(message: str, got: str, expected: str) -> ScenarioError:
 def parse(spec: str) -> tuple[int, dict[str, Any]]:
     """'4:response=progression,liver.flr_percent=25' -> (4, {'response': 'progression', ...})."""
     head, sep, rest = spec.partition(":")
-    if not sep or not head.strip().isdigit() or not rest.strip():
+    step = head.strip()
+    if not sep or not (step.isascii() and step.isdigit() and len(step) <= 9) or not rest.strip():
         raise _fail("not STEP:field=value[,field=value]", show(spec), "e.g. 4:response=progression")
     fields: dict[str, Any] = {}
     for part in rest.split(","):

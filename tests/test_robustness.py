@@ -427,3 +427,30 @@ def test_what_if_values_are_read_safely(capsys: pytest.CaptureFixture[str], chan
     assert main(["replay", str(STABLE), "--what-if", f"4:{change}"]) == 2
     (match,) = problem_lines(capsys.readouterr().err)
     assert match["file"] == "(command line)"
+
+
+def test_quiz_answers_are_echoed_escaped(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("foo\x1b[31mbar\n\u202eabc\n"))
+    assert main(["quiz", str(STABLE)]) == 0
+    out = capsys.readouterr().out
+    assert "foo\\x1b[31mbar" in out and "\\u202eabc" in out
+    assert "\x1b" not in out and "\u202e" not in out
+
+
+@pytest.mark.parametrize("answer", ["²", "٣", "9" * 5000, "0"])
+def test_quiz_answers_that_look_like_numbers(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], answer: str
+) -> None:
+    """Found by Hypothesis: '²'.isdigit() is true and int('²') raises; so does int() past 4300 digits."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO(answer + "\n"))
+    assert main(["quiz", str(STABLE)]) == 0
+    assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("step", ["²", "9" * 5000])
+def test_what_if_and_step_numbers_that_look_like_numbers(capsys: pytest.CaptureFixture[str], step: str) -> None:
+    assert main(["replay", str(STABLE), "--what-if", f"{step}:response=stable"]) == 2
+    assert len(problem_lines(capsys.readouterr().err)) == 1
+    with pytest.raises(SystemExit) as done:
+        main(["replay", str(STABLE), "--step", step])
+    assert done.value.code == 2
