@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import copy
 import io
 import random
 import re
@@ -102,6 +103,48 @@ SNIPPETS = [
 ]
 
 
+def _seen(texts: list[str]) -> dict[str, list[Any]]:
+    """Every value each key takes in the shipped scenarios (to swap between them: mostly valid files)."""
+    out: dict[str, list[Any]] = collections.defaultdict(list)
+
+    def walk(data: Any) -> None:
+        if isinstance(data, dict):
+            for k, v in data.items():
+                out[k].append(v)
+                walk(v)
+        elif isinstance(data, list):
+            for v in data:
+                walk(v)
+
+    for text in texts:
+        walk(yaml.safe_load(text))
+    return out
+
+
+def gentle(rng: random.Random, text: str, seen: dict[str, list[Any]]) -> bytes:
+    """A shipped scenario with a few values (a finding, a patient field) taken from other scenarios."""
+    data = yaml.safe_load(text)
+    data.pop("expect", None) if rng.random() < 0.5 else None
+    for _ in range(rng.randint(1, 4)):
+        node: Any = data
+        while True:
+            keys = [k for k in node if k in seen] if isinstance(node, dict) else list(range(len(node)))
+            if not keys:
+                break
+            key = rng.choice(keys)
+            child = node[key]
+            if not isinstance(child, (dict, list)) or not child or rng.random() < 0.4:
+                if isinstance(node, dict):
+                    node[key] = copy.deepcopy(rng.choice(seen[str(key)]))
+                elif rng.random() < 0.5:
+                    node.insert(key, copy.deepcopy(rng.choice(seen["timeline"])[0]) if seen["timeline"][0] else {})
+                else:
+                    del node[key]
+                break
+            node = child
+    return yaml.safe_dump(data, sort_keys=False).encode()
+
+
 def mutate(rng: random.Random, text: str) -> bytes:
     kind = rng.choice(["bytes", "lines", "value", "structure", "structure", "lines"])
     if kind == "bytes":
@@ -167,8 +210,9 @@ def mutate(rng: random.Random, text: str) -> bytes:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=rng.random() < 0.5).encode("utf-8", "surrogatepass")
 
 
-def run(args: list[str]) -> tuple[int | None, str, str]:
+def run(args: list[str], stdin: str = "") -> tuple[int | None, str, str]:
     out, err = io.StringIO(), io.StringIO()
+    sys.stdin = io.StringIO(stdin)
     with redirect_stdout(out), redirect_stderr(err):
         try:
             code: int | None = main(args)
@@ -185,9 +229,13 @@ def main_fuzz() -> int:
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--keep", default=str(Path(tempfile.gettempdir()) / "pathway-fuzz-found"))
     parser.add_argument("--slow", type=float, default=3.0)
+    parser.add_argument("--gentle", type=float, default=0.4, help="the share of files only swapping values")
+    parser.add_argument("--html", action="store_true", help="also write the case page of each file that replays")
+    parser.add_argument("--quiz", action="store_true", help="also quiz each file that replays, with random answers")
     opts = parser.parse_args()
     rng = random.Random(opts.seed)
     texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "scenarios").glob("*.yaml"))]
+    seen = _seen(texts)
     keep = Path(opts.keep)
     codes: collections.Counter[tuple[str, int | None]] = collections.Counter()
     found: list[str] = []
@@ -195,14 +243,23 @@ def main_fuzz() -> int:
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         for n in range(opts.files):
-            data = mutate(rng, rng.choice(texts))
+            base = rng.choice(texts)
+            data = gentle(rng, base, seen) if rng.random() < opts.gentle else mutate(rng, base)
             path = Path(tmp) / f"f{n}.yaml"
             path.write_bytes(data)
-            for command in (["check"], ["replay", "--json"], ["replay"]):
+            commands = [["check"], ["replay", "--json"], ["replay"]]
+            if opts.html:
+                commands.append(["html", "--out", str(Path(tmp) / "pages")])
+            if opts.quiz:
+                commands.append(["quiz"])
+            for command in commands:
                 began = time.perf_counter()
-                code, _, err = run([*command, str(path)])
+                answers = "\n".join(
+                    rng.choice(["1", "2", "surgery", "²", "9" * 50, "", "\x1b", "folfox"]) for _ in range(9)
+                )
+                code, _, err = run([*command, str(path)], answers)
                 took = time.perf_counter() - began
-                codes[(command[-1], code)] += 1
+                codes[(command[0] if command[0] != "replay" else command[-1], code)] += 1
                 slowest = max(slowest, (took, f"{n} {' '.join(command)}"))
                 bad = [line for line in err.splitlines() if not (PROMISED.match(line) and line.isprintable())]
                 if code not in (0, 1, 2) or bad or took > opts.slow:

@@ -439,7 +439,7 @@ def scenario_spec(v: Vocabulary) -> Spec:
             "id": Spec(
                 "str",
                 required=True,
-                pattern=r"[a-z0-9-]+",
+                pattern=r"[a-z0-9-]{1,100}",  # (100: a file name the id makes stays far below 255 bytes)
                 doc="the scenario's name, unique in its folder (shipped scenarios use the file's name)",
             ),
             "title": Spec("str", required=True, doc="one line at the head of the replay and the case page"),

@@ -224,7 +224,7 @@ CASES: list[tuple[str, str | bytes, int | None, str, str]] = [
         bad("id: good-case", "id: My Case"),
         1,
         "id",
-        "invalid text (got 'My Case'; expected text matching [a-z0-9-]+)",
+        "invalid text (got 'My Case'; expected text matching [a-z0-9-]{1,100})",
     ),
     (
         "expect-unknown-state",

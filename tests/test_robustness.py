@@ -454,3 +454,10 @@ def test_what_if_and_step_numbers_that_look_like_numbers(capsys: pytest.CaptureF
     with pytest.raises(SystemExit) as done:
         main(["replay", str(STABLE), "--step", step])
     assert done.value.code == 2
+
+
+def test_an_id_too_long_for_a_file_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Found by benchmarks/fuzz_cli.py: a 10,000-character id made a page name the system refuses (exit 1)."""
+    path = write(tmp_path, bad("id: good-case", "id: " + "x" * 10_000))
+    assert refused(path, capsys, ["check"], ["html", "--out", str(tmp_path / "pages")]) == [("1", "id", "invalid text")]
+    assert main(["check", str(write(tmp_path, bad("id: good-case", "id: " + "x" * 100)))]) == 0
