@@ -230,10 +230,15 @@ def main_fuzz() -> int:
     parser.add_argument("--keep", default=str(Path(tempfile.gettempdir()) / "pathway-fuzz-found"))
     parser.add_argument("--slow", type=float, default=3.0)
     parser.add_argument("--gentle", type=float, default=0.4, help="the share of files only swapping values")
+    parser.add_argument("--pure", action="store_true", help="read with PyYAML's pure-Python loader, not libyaml's")
     parser.add_argument("--html", action="store_true", help="also write the case page of each file that replays")
     parser.add_argument("--quiz", action="store_true", help="also quiz each file that replays, with random answers")
     opts = parser.parse_args()
     rng = random.Random(opts.seed)
+    if opts.pure:
+        from pathway import yamlsafe
+
+        yamlsafe._LOADER = yaml.SafeLoader
     texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "scenarios").glob("*.yaml"))]
     seen = _seen(texts)
     keep = Path(opts.keep)
