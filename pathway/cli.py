@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from .errors import Problem, ScenarioError
+from .errors import Problem, ScenarioError, escape, show
 from .vocabulary import DefinitionError
 
 if TYPE_CHECKING:
@@ -84,13 +84,13 @@ class _Version(argparse.Action):
 
 
 def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
+    if not (text.isascii() and text.isdigit()) or len(text) > 9 or int(text) < 1:
         raise argparse.ArgumentTypeError(f"not a step number (got {text!r}; expected a whole number from 1)")
     return int(text)
 
 
 def _width(text: str) -> int:
-    if not text.isdigit() or int(text) < MIN_WIDTH:
+    if not (text.isascii() and text.isdigit()) or len(text) > 9 or int(text) < MIN_WIDTH:
         raise argparse.ArgumentTypeError(f"not a width (got {text!r}; expected a whole number from {MIN_WIDTH})")
     return int(text)
 
@@ -312,7 +312,7 @@ def _quiz(file: str, as_json: bool) -> int:
             if not line:
                 out.write("\n")
                 return None
-            out.write(line if line.endswith("\n") else line + "\n")
+            out.write(escape(line.rstrip("\n")) + "\n")  # (echoed: a control character is shown, not obeyed)
             return line.rstrip("\n")
         except EOFError:
             out.write("\n")
@@ -390,16 +390,27 @@ def _rules(ids: list[str], as_json: bool, width: int | None = None) -> int:
 
 
 def scenario_files(paths: Sequence[str]) -> tuple[list[Path], list[Problem]]:
+    from .yamlsafe import probe
+
     files: list[Path] = []
     problems: list[Problem] = []
     for raw in paths:
         path = Path(raw)
-        if not path.exists():
+        kind, why = probe(path)
+        if kind == "error":
+            problems.append(Problem("(file)", "cannot be looked up", why, "a scenario file or folder", file=raw))
+        elif kind == "missing":
             problems.append(
-                Problem("(file)", "no such file or folder", repr(raw), "an existing scenario file or folder", file=raw)
+                Problem("(file)", "no such file or folder", show(raw), "an existing scenario file or folder", file=raw)
             )
-        elif path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+        elif kind == "folder":
+            try:
+                found = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+            except OSError as err:
+                problems.append(
+                    Problem("(folder)", "cannot be read", err.strerror or "an OS error", "*.yaml", file=raw)
+                )
+                continue
             if not found:
                 problems.append(Problem("(folder)", "no scenario files", repr(raw), "*.yaml files", file=raw))
             files.extend(found)
@@ -449,9 +460,9 @@ def _check(paths: Sequence[str]) -> int:
         if missing:
             failed = True
             problems.extend(missing)
-            print(f"unmet  {file}")
+            print(f"unmet  {escape(file)}")
         else:
-            print(f"ok     {file}  ({trajectory.final_state}, {len(trajectory.steps)} steps)")
+            print(f"ok     {escape(file)}  ({trajectory.final_state}, {len(trajectory.steps)} steps)")
     _report(problems)
     return EXIT_INVALID if invalid else EXIT_UNMET if failed else EXIT_OK
 
@@ -482,18 +493,20 @@ def _render(args: argparse.Namespace) -> int:
     from .scenario import load
 
     out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        _report([Problem("--out", "not a folder", repr(args.out), "a folder to write figures into", file=args.out)])
+    if _not_a_folder(out, "--out", "a folder to write figures into"):
         return EXIT_INVALID
     if args.scenario:
         files = [Path(args.scenario)]
     elif args.scenarios is None and not Path("scenarios").is_dir():
         files = []  # no folder named, and none here: the pathway figures alone
     else:
+        from .yamlsafe import probe
+
         folder = args.scenarios or "scenarios"
-        if not Path(folder).is_dir():
-            what = "not a folder" if Path(folder).exists() else "no such folder"
-            _report([Problem("--scenarios", what, repr(folder), "a folder of scenario files", file=folder)])
+        kind, why = probe(Path(folder))
+        if kind != "folder":
+            what = {"missing": "no such folder", "error": "cannot be looked up"}.get(kind, "not a folder")
+            _report([Problem("--scenarios", what, why or show(folder), "a folder of scenario files", file=folder)])
             return EXIT_INVALID
         files, found = scenario_files([folder])
         if found:
@@ -515,7 +528,7 @@ def _render(args: argparse.Namespace) -> int:
     formats = [args.format] if args.format else None
     written = write_all(out, formats, loaded, not args.scenario, args.show_blocked, args.timeline)
     for path in written:
-        print(path)
+        print(escape(str(path)))
     return EXIT_OK
 
 
@@ -525,8 +538,7 @@ def _html(paths: Sequence[str], out_arg: str) -> int:
     from .scenario import load
 
     out = Path(out_arg)
-    if out.exists() and not out.is_dir():
-        _report([Problem("--out", "not a folder", repr(out_arg), "a folder to write pages into", file=out_arg)])
+    if _not_a_folder(out, "--out", "a folder to write pages into"):
         return EXIT_INVALID
     files, problems = scenario_files(paths)
     pages: list[tuple[Scenario, Trajectory]] = []
@@ -554,7 +566,9 @@ def _html(paths: Sequence[str], out_arg: str) -> int:
             continue
         seen[scenario.id] = str(path)
         pages.append((scenario, trajectory))
-    index = any(Path(p).is_dir() for p in paths)
+    from .yamlsafe import probe
+
+    index = any(probe(Path(p))[0] == "folder" for p in paths)
     if index and "index" in seen:
         problems.append(
             Problem("id", "the casebook is index.html", "'index'", "another scenario id", file=seen["index"])
@@ -563,8 +577,20 @@ def _html(paths: Sequence[str], out_arg: str) -> int:
         _report(problems)
         return EXIT_INVALID
     for path in write(pages, out, index=index):
-        print(path)
+        print(escape(str(path)))
     return EXIT_OK
+
+
+def _not_a_folder(out: Path, option: str, expected: str) -> bool:
+    """True, with the problem reported, if `out` is something other than a folder (or nothing yet)."""
+    from .yamlsafe import probe
+
+    kind, why = probe(out)
+    if kind in ("folder", "missing"):
+        return False
+    what = "cannot be looked up" if kind == "error" else "not a folder"
+    _report([Problem(option, what, why or show(str(out)), expected, file=str(out))])
+    return True
 
 
 def _lint() -> int:
@@ -610,11 +636,35 @@ def replay_of(scenario: Scenario) -> Trajectory:
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     try:
-        return _main(words)
+        code = _main(words)
+        sys.stdout.flush()  # here, where a full device is caught, not at the interpreter's exit
+        return code
     except DefinitionError as err:  # a broken table: what build refuses, one line each
         for line in str(err).splitlines():
             print(f"pathway: definition: {line}", file=sys.stderr)
         return EXIT_UNMET
+    except BrokenPipeError:  # the reader went away (`| head`): nothing more to say to it
+        _drop_stdout()
+        return EXIT_OK
+    except OSError as err:  # the output cannot be written: a full device, a folder that refuses files
+        _drop_stdout()
+        where = str(err.filename) if err.filename is not None else "<stdout>"
+        why = err.strerror or type(err).__name__
+        _report([Problem("(output)", "cannot be written", why, "a writable file or folder with room", file=where)])
+        return EXIT_UNMET
+
+
+def _drop_stdout() -> None:
+    """Send what stdout still holds to /dev/null, so that the interpreter's flush at exit fails no more."""
+    real = sys.__stdout__
+    if real is None or sys.stdout is not real:
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, real.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 def _main(words: list[str]) -> int:
@@ -649,8 +699,6 @@ def _main(words: list[str]) -> int:
         if args.command == "new":
             return _new(args.primary, args.out)
         return _check(args.paths)
-    except BrokenPipeError:
-        return EXIT_OK
     except KeyboardInterrupt:
         return 130
 

@@ -28,6 +28,7 @@ from .findings import validate
 from .guards import Guard, Verdict
 from .pitfalls import Alert
 from .rules import RULES, ordered
+from .schema import MAX_FINDINGS
 from .sources import SOURCES
 from .tables import Pathway
 from .vocabulary import BEVACIZUMAB_RESUME, BEVACIZUMAB_WASHOUT, DefinitionError, Phase, Plan, Road
@@ -378,6 +379,9 @@ def read_finding(case: Case, finding: Finding, state: str) -> Case:
 
 
 STEP_LIMIT = 25  # D-STEP-LIMIT: steps without a finding read, a new line of therapy or an operation
+# A trajectory's steps, whatever its findings: ten a finding for the longest timeline a file may hold
+# (3,000 random patients given 200 findings each take at most 6 steps between two findings).
+MAX_STEPS = 10 * MAX_FINDINGS
 
 
 class Stalled(Parted):
@@ -424,6 +428,16 @@ def _drive(trajectory: Trajectory, case: Case, state: str, source: FindingSource
 
 def _advance(model: PatientModel, trajectory: Trajectory, source: FindingSource) -> bool:
     here = d.STATES[model.state]
+    if len(trajectory.steps) >= MAX_STEPS:
+        raise Stalled(
+            Problem(
+                "(pathway)",
+                f"the replay reached {MAX_STEPS} steps, the most a trajectory takes (D-STEP-LIMIT)",
+                f"step {MAX_STEPS + 1} from {here.name}",
+                f"an end within {MAX_STEPS} steps",
+            ),
+            trajectory,
+        )
     case = model.case
     finding: Finding | None = None
     earlier: list[Finding] = []

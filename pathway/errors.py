@@ -20,7 +20,7 @@ class Problem:
         where = self.file or "<scenario>"
         if self.line is not None:
             where += f":{self.line}"
-        return f"{where}: {self.field}: {self.message} (got {self.got}; expected {self.expected})"
+        return escape(f"{where}: {self.field}: {self.message} (got {self.got}; expected {self.expected})")
 
     def in_file(self, file: str) -> Problem:
         return replace(self, file=file)
@@ -37,6 +37,15 @@ class ScenarioError(Exception):
         return ScenarioError([p.in_file(file) for p in self.problems])
 
 
+def escape(text: str) -> str:
+    """`text` on one line, every character a terminal would not print as itself escaped: a newline, a
+    control character, a bidi override or a lone surrogate becomes `\\n`, `\\x07`, `\\u202e`, `\\ud800`.
+    File names and keys come from the user; a problem's line must stay one line."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 def show(value: object) -> str:
     """A value as a user typed it, short enough for one line."""
     if value is None:
@@ -50,4 +59,7 @@ def show(value: object) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, int) and not -(10**30) < value < 10**30:  # (never past Python's 4300 digits)
+        digits = len(str(abs(value)))
+        return f"{str(value)[:12]}...({digits} digits)"
     return str(value)

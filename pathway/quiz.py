@@ -106,8 +106,8 @@ def _match(answer: str, options: list[str], words: Callable[[str], str]) -> tupl
     """An option by its number, its name or its words (case and spacing ignored), or by the start
     of them if only one option starts so. Returns the option, or None and the options it could be."""
     text = answer.strip().rstrip(".")
-    if text.isdigit():
-        number = int(text)
+    if text.isascii() and text.isdigit():  # (not '²', which isdigit() but int() refuses)
+        number = int(text) if len(text) <= 9 else 0
         return (options[number - 1], []) if 1 <= number <= len(options) else (None, [])
     key = _key(text)
     if not key:

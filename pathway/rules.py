@@ -385,7 +385,7 @@ _ALL = (
     ),
     rule(
         "D-STEP-LIMIT",
-        "A trajectory makes progress (reads a finding, changes the line of therapy, operates) within 25 steps, or the replay stops with an error",
+        "A trajectory makes progress (reads a finding, changes the line of therapy, operates) within 25 steps and ends within 2,000, or the replay stops with an error",
         derived=True,
     ),
 )

@@ -59,6 +59,7 @@ class Spec:
     low_open: bool = False  # low itself is not allowed
     fields: dict[str, Spec] = field(default_factory=dict)
     item: Spec | None = None
+    max_items: int | None = None  # a list: at most this many entries
     pattern: str | None = None
     default: Any = UNSET  # what an absent optional field means
     doc: str = ""  # what the value means, in the project's words (the reference and the JSON Schema say it)
@@ -72,6 +73,8 @@ class Spec:
             return "one of: " + ", ".join(self.choices)
         if self.kind in ("int", "number"):
             word = "a whole number" if self.kind == "int" else "a number"
+            if self.low is not None and self.high is not None and self.low_open:
+                return f"{word} > {self.low:g} and at most {self.high:g}"
             if self.low is not None and self.high is not None:
                 return f"{word} from {self.low:g} to {self.high:g}"
             if self.low is not None:
@@ -83,7 +86,7 @@ class Spec:
             return "text" if self.pattern is None else f"text matching {self.pattern}"
         if self.kind == "map":
             return "a mapping"
-        return "a list"
+        return "a list" if self.max_items is None else f"a list of at most {self.max_items}"
 
 
 def enum_spec(*choices: str, **kw: Any) -> Spec:
@@ -156,6 +159,14 @@ SITE_SYNONYMS: dict[str, str] = {
     **dict.fromkeys(("gastrointestinal_stromal_tumour", "gastrointestinal_stromal_tumor"), "'gist'"),
     **dict.fromkeys(("soft_tissue_sarcoma", "sts"), "'sarcoma'"),
 }
+# Bounds no real case comes near, so that no arithmetic meets a number it cannot hold (2**1024 months):
+# derived choices, each far above the shipped scenarios and the sources' figures (README, "Limits").
+MAX_FINDINGS = 200  # a timeline's entries (the longest shipped timeline has 7)
+MAX_MONTH = 600  # 50 years from referral
+MAX_LESIONS = 200  # liver metastases counted
+MAX_CM = 50.0  # a metastasis' largest diameter
+MAX_CEA = 100_000.0  # ng/mL
+
 SYMPTOMS = ("biliary_obstruction", "intractable_pain", "performance_decline")
 STATUS = ("positive", "negative", "unknown")
 GENOTYPE = ("wild-type", "mutant", "unknown")
@@ -271,7 +282,9 @@ def patient_fields(v: Vocabulary, partial: bool) -> dict[str, Spec]:
                 ),
             },
         ),
-        "cea_ng_ml": Spec("number", nullable=True, low=0, default=dflt(None), doc="CEA in ng/mL; null: not measured"),
+        "cea_ng_ml": Spec(
+            "number", nullable=True, low=0, high=MAX_CEA, default=dflt(None), doc="CEA in ng/mL; null: not measured"
+        ),
         "liver": Spec(
             "map",
             required=req,
@@ -281,6 +294,7 @@ def patient_fields(v: Vocabulary, partial: bool) -> dict[str, Spec]:
                     "int",
                     required=req,
                     low=liver_low,
+                    high=MAX_LESIONS,
                     doc="how many metastases (a finding after a complete response may say 0)",
                 ),
                 "largest_cm": Spec(
@@ -288,6 +302,7 @@ def patient_fields(v: Vocabulary, partial: bool) -> dict[str, Spec]:
                     required=req,
                     low=0,
                     low_open=not partial,
+                    high=MAX_CM,
                     doc="the largest metastasis in cm (a finding may say 0)",
                 ),
                 "bilobar": Spec("bool", required=req, doc="metastases in both lobes (never true for a single one)"),
@@ -310,7 +325,12 @@ def patient_fields(v: Vocabulary, partial: bool) -> dict[str, Spec]:
                     "resecting the rest would leave; null: none",
                     fields={
                         "largest_cm": Spec(
-                            "number", required=True, low=0, low_open=True, doc="the largest lesion to ablate, in cm"
+                            "number",
+                            required=True,
+                            low=0,
+                            low_open=True,
+                            high=MAX_CM,
+                            doc="the largest lesion to ablate, in cm",
                         ),
                         "flr_percent": Spec(
                             "number",
@@ -334,6 +354,7 @@ def patient_fields(v: Vocabulary, partial: bool) -> dict[str, Spec]:
             "number",
             nullable=True,
             low=0,
+            high=MAX_MONTH,
             default=dflt(None),
             doc="months from the last oxaliplatin before referral to the recurrence; null: none (after referral "
             "the pathway's own clock governs)",
@@ -365,6 +386,7 @@ def patient_fields(v: Vocabulary, partial: bool) -> dict[str, Spec]:
             "number",
             nullable=True,
             low=0,
+            high=MAX_MONTH,
             default=dflt(None),
             doc="months from the last anti-EGFR antibody before referral to the recurrence; null: none",
         ),
@@ -374,7 +396,7 @@ def patient_fields(v: Vocabulary, partial: bool) -> dict[str, Spec]:
 def finding_spec(v: Vocabulary) -> Spec:
     """A finding: where it is read, when, what it observes, and any patient fields it updates."""
     observed = {
-        name: (enum_spec(*choices) if choices is not None else Spec("int", low=0))
+        name: (enum_spec(*choices) if choices is not None else Spec("int", low=0, high=MAX_LESIONS))
         for name, choices in v.observations.items()
     }
     for name, spec in observed.items():
@@ -398,6 +420,7 @@ def finding_spec(v: Vocabulary) -> Spec:
             "month": Spec(
                 "number",
                 low=0,
+                high=MAX_MONTH,
                 doc="when it was found, in months from referral (optional; never before the previous entry's "
                 "month, nor before the pathway's clock reaches `at`)",
             ),
@@ -416,7 +439,7 @@ def scenario_spec(v: Vocabulary) -> Spec:
             "id": Spec(
                 "str",
                 required=True,
-                pattern=r"[a-z0-9-]+",
+                pattern=r"[a-z0-9-]{1,100}",  # (100: a file name the id makes stays far below 255 bytes)
                 doc="the scenario's name, unique in its folder (shipped scenarios use the file's name)",
             ),
             "title": Spec("str", required=True, doc="one line at the head of the replay and the case page"),
@@ -436,6 +459,7 @@ def scenario_spec(v: Vocabulary) -> Spec:
             "timeline": Spec(
                 "list",
                 item=finding_spec(v),
+                max_items=MAX_FINDINGS,
                 default=[],
                 doc="findings in the order they are read; the replay ends where the pathway needs one the timeline "
                 "does not give",
@@ -505,6 +529,9 @@ class Checker:
         if kind == "list":
             if not isinstance(value, list):
                 self.add(path, "wrong type", show(value), spec.expected())
+                return []
+            if spec.max_items is not None and len(value) > spec.max_items:  # (its entries are not read)
+                self.add(path, "too many entries", f"{len(value)} entries", spec.expected())
                 return []
             assert spec.item is not None
             return [self.check(v, spec.item, (*path, i)) for i, v in enumerate(value)]
@@ -636,6 +663,8 @@ def _json(spec: Spec, path: str, notes: Notes) -> dict[str, Any]:
         types = ["array"]
         assert spec.item is not None
         out["items"] = _json(spec.item, path, notes)
+        if spec.max_items is not None:
+            out["maxItems"] = spec.max_items
     elif kind == "enum":
         out["enum"] = [*spec.choices, *([None] if spec.nullable else [])]
     elif kind == "bool":

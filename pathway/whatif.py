@@ -12,8 +12,6 @@ import textwrap
 from dataclasses import dataclass, replace
 from typing import Any
 
-import yaml
-
 from .course import OBSERVATIONS, Case, Finding, Margin, Recurrence, Response
 from .engine import Step, Trajectory, branch
 from .errors import Problem, ScenarioError, show
@@ -21,6 +19,7 @@ from .findings import validate
 from .narration import Style, brief_line, finding_words, narrate_step, not_taken, outcome, title
 from .scenario import Scenario
 from .vocabulary import STATES
+from .yamlsafe import parse_all
 
 KINDS: dict[str, Any] = {"response": Response, "margin": Margin, "recurrence": Recurrence}
 
@@ -32,7 +31,8 @@ def _fail(message: str, got: str, expected: str) -> ScenarioError:
 def parse(spec: str) -> tuple[int, dict[str, Any]]:
     """'4:response=progression,liver.flr_percent=25' -> (4, {'response': 'progression', ...})."""
     head, sep, rest = spec.partition(":")
-    if not sep or not head.strip().isdigit() or not rest.strip():
+    step = head.strip()
+    if not sep or not (step.isascii() and step.isdigit() and len(step) <= 9) or not rest.strip():
         raise _fail("not STEP:field=value[,field=value]", show(spec), "e.g. 4:response=progression")
     fields: dict[str, Any] = {}
     for part in rest.split(","):
@@ -41,11 +41,20 @@ def parse(spec: str) -> tuple[int, dict[str, Any]]:
             raise _fail("a change is field=value", show(part), "e.g. response=progression")
         if name.strip() in fields:
             raise _fail("a field named twice", show(name.strip()), "each field once")
-        try:
-            fields[name.strip()] = yaml.safe_load(value) if value.strip() else None
-        except yaml.YAMLError:
-            fields[name.strip()] = value.strip()
+        fields[name.strip()] = _value(value)
     return int(head), fields
+
+
+def _value(text: str) -> Any:
+    """A value from the command line, read as the loader reads a file's (no tags, no aliases, bounded);
+    what it refuses stays the text as typed, and the finding's validation says what is wrong with it."""
+    if not text.strip():
+        return None
+    try:
+        value, _, problems = parse_all(text)
+    except ScenarioError:
+        return text.strip()
+    return text.strip() if problems else value
 
 
 @dataclass

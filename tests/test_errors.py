@@ -122,7 +122,7 @@ CASES: list[tuple[str, str | bytes, int | None, str, str]] = [
         bad("largest_cm: 3.0", "largest_cm: 0"),
         13,
         "patient.liver.largest_cm",
-        "out of range (got 0; expected a number > 0)",
+        "out of range (got 0; expected a number > 0 and at most 50)",
     ),
     ("nan", bad("cea_ng_ml: 10", "cea_ng_ml: .nan"), 12, "patient.cea_ng_ml", "not a finite number"),
     (
@@ -224,7 +224,7 @@ CASES: list[tuple[str, str | bytes, int | None, str, str]] = [
         bad("id: good-case", "id: My Case"),
         1,
         "id",
-        "invalid text (got 'My Case'; expected text matching [a-z0-9-]+)",
+        "invalid text (got 'My Case'; expected text matching [a-z0-9-]{1,100})",
     ),
     (
         "expect-unknown-state",

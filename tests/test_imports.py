@@ -1,5 +1,5 @@
-"""`pathway replay` stays light: it must import neither matplotlib nor networkx (nor jsonschema, which only
-the tests use)."""
+"""`pathway replay` stays light: it must import neither matplotlib nor networkx (nor jsonschema nor
+hypothesis, which only the tests use)."""
 
 from __future__ import annotations
 
@@ -14,13 +14,13 @@ BLOCKER = """
 import sys
 class Block:
     def find_spec(self, name, path=None, target=None):
-        if name.split('.')[0] in ('matplotlib', 'networkx', 'jsonschema'):
+        if name.split('.')[0] in ('matplotlib', 'networkx', 'jsonschema', 'hypothesis'):
             raise ImportError('blocked by test: ' + name)
         return None
 sys.meta_path.insert(0, Block())
 from pathway.cli import main
 codes = [main(['replay', {file!r}]), main(['replay', {file!r}, '--json']), main(['check', {folder!r}])]
-heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'networkx', 'numpy', 'jsonschema'))
+heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'networkx', 'numpy', 'jsonschema', 'hypothesis'))
 print('CODES', codes, 'HEAVY', heavy, file=sys.stderr)
 sys.exit(1 if any(codes) or heavy else 0)
 """
