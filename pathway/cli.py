@@ -7,6 +7,7 @@ given to, exit 2; so is a file or folder that does not exist."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -47,7 +48,10 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:  # usage errors exit 2, like invalid input
         self.print_usage(sys.stderr)
-        self.exit(EXIT_INVALID, f"{self.prog}: error: {message}{_choice_hint(message)}\n")
+        from .errors import escape
+
+        # what the user typed is echoed escaped, on one line, as in every other problem line
+        self.exit(EXIT_INVALID, f"{self.prog}: error: {escape(message)}{_choice_hint(message)}\n")
 
     def options(self) -> tuple[str, ...]:
         return tuple(s for action in self._actions for s in action.option_strings)
@@ -614,7 +618,13 @@ def _schema(fmt: str) -> int:
 
 def _new(primary: str, out: str | None) -> int:
     from .template import write
+    from .yamlsafe import probe
 
+    if out is not None:
+        kind, why = probe(Path(out))
+        if kind == "error":  # a name the system cannot even look up (too long, say) is bad input
+            _report([Problem("-o", "cannot be looked up", why or show(out), "a file name for the template", file=out)])
+            return EXIT_INVALID
     try:
         text = write(primary, Path(out) if out is not None else None)
     except ScenarioError as err:
@@ -650,7 +660,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _drop_stdout()
         where = str(err.filename) if err.filename is not None else "<stdout>"
         why = err.strerror or type(err).__name__
-        _report([Problem("(output)", "cannot be written", why, "a writable file or folder with room", file=where)])
+        with contextlib.suppress(
+            OSError
+        ):  # stderr itself cannot be written (`2>/dev/full`): only the exit code is left
+            _report([Problem("(output)", "cannot be written", why, "a writable file or folder with room", file=where)])
         return EXIT_UNMET
 
 

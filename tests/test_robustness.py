@@ -461,3 +461,58 @@ def test_an_id_too_long_for_a_file_name(tmp_path: Path, capsys: pytest.CaptureFi
     path = write(tmp_path, bad("id: good-case", "id: " + "x" * 10_000))
     assert refused(path, capsys, ["check"], ["html", "--out", str(tmp_path / "pages")]) == [("1", "id", "invalid text")]
     assert main(["check", str(write(tmp_path, bad("id: good-case", "id: " + "x" * 100)))]) == 0
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full")
+@pytest.mark.parametrize("stdout_full", [False, True])
+def test_a_full_stderr_ends_quietly_with_exit_1(tmp_path: Path, stdout_full: bool) -> None:
+    """With stderr on a full device nothing can be said: no traceback attempt, exit 1 (an output error)."""
+    bad = write(tmp_path, b"id: a\x07\n")
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pathway",
+                "check" if not stdout_full else "replay",
+                str(bad if not stdout_full else STABLE),
+            ],
+            stdout=full.fileno() if stdout_full else subprocess.PIPE,
+            stderr=full.fileno(),
+            cwd=ROOT,
+            check=False,
+        )
+    assert done.returncode == 1
+
+
+def test_argparse_echoes_what_was_typed_escaped(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["replay", str(STABLE), "--js\u202eon\x1b[31m"])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    last = err.splitlines()[-1]
+    assert "\u202e" not in err and "\x1b" not in err
+    assert last.startswith("pathway replay: error: unrecognized arguments: --js\\u202eon\\x1b[31m")
+
+
+class _FullStream(io.StringIO):
+    def write(self, text: str) -> int:
+        raise OSError(28, "No space left on device")
+
+
+@pytest.mark.parametrize("command", [["check"], ["replay"]])
+def test_a_full_stderr_is_an_output_error_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    """Nothing can be reported when stderr refuses to be written: main returns 1, it does not raise."""
+    bad = write(tmp_path, b"id: a\x07\n")
+    monkeypatch.setattr(sys, "stderr", _FullStream())
+    if command == ["replay"]:
+        monkeypatch.setattr(sys, "stdout", _FullStream())  # both streams full
+    assert main([*command, str(bad)]) == 1
+
+
+def test_a_template_name_too_long_is_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new", "-o", "z" * 300 + ".yaml"]) == 2
+    (match,) = problem_lines(capsys.readouterr().err)
+    assert match["field"] == "-o" and match["got"] == "File name too long"
