@@ -155,12 +155,12 @@ def _e(text: object) -> str:
 
 
 def _rule_refs(rule_ids: list[str]) -> str:
-    """Rule numbers, each with its statement on hover (and in the glossary at the end)."""
+    """Rule numbers, each with its statement on hover or keyboard focus (and in the glossary at the end)."""
     refs = []
     for rid in rule_ids:
         rule = RULES[rid]
         mark = " (derived)" if rule.derived else ""
-        refs.append(f'<abbr class="rule" title="{_e(rule.summary + mark)}">{_e(rid)}</abbr>')
+        refs.append(f'<abbr class="rule" tabindex="0" title="{_e(rule.summary + mark)}">{_e(rid)}</abbr>')
     return ", ".join(refs) or "none"
 
 
@@ -215,7 +215,9 @@ def _step_html(step: Step, previous: Step | None, unseen: list[Finding]) -> str:
         )
     warnings = "".join(f'<p class="warning">{_e(w.text)} ({_rule_refs(list(w.rules))})</p>' for w in step.warnings)
     keys = sorted({s.split("(")[-1].rstrip(")") for s in step.sources})
-    sources = ", ".join(f'<abbr title="{_e(SOURCES[k].title)}">{_e(k)}</abbr>' for k in keys)
+    sources = ", ".join(
+        f'<abbr class="source" tabindex="0" title="{_e(SOURCES[k].title)}">{_e(k)}</abbr>' for k in keys
+    )
     rules = [r for r in step.rules if not RULES[r].derived]
     derived = [r for r in step.rules if RULES[r].derived]
     derived_html = f" | derived: {_rule_refs(derived)}" if derived else ""

@@ -199,6 +199,27 @@ def test_a_link_past_an_unanswered_question_stops_at_it(browser: Any, site: Path
         opened.close()
 
 
+def test_a_rule_reached_with_the_keyboard_shows_its_statement(s4: Opened) -> None:
+    """A title tooltip shows only on hover: reached with Tab, a rule number shows its statement."""
+    page = s4.page
+    rule = page.locator(".step.current abbr.rule").first
+    statement = rule.get_attribute("title")
+    assert statement
+    shown = "() => getComputedStyle(document.activeElement, '::after').content"
+    page.keyboard.press("Tab")
+    for _ in range(40):  # tab through the page's controls until the rule has the focus
+        if page.evaluate("() => document.activeElement.matches('.step.current abbr.rule')"):
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.matches('.step.current abbr.rule')")
+    assert statement in page.evaluate(shown)
+    page.keyboard.press("Shift+Tab")
+    assert (
+        page.evaluate("() => getComputedStyle(document.querySelector('.step.current abbr.rule'), '::after').content")
+        == "none"
+    )
+
+
 def test_print_shows_every_step_expanded(s4: Opened) -> None:
     page = s4.page
     page.emulate_media(media="print")
