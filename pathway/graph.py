@@ -78,23 +78,6 @@ def pathway_graph(primary: str | None = None) -> nx.MultiDiGraph[str]:
     return graph
 
 
-def edge_groups(graph: nx.MultiDiGraph[str]) -> dict[tuple[str, str], list[dict[str, Any]]]:
-    """Parallel roads between the same two states, in evaluation order (one drawn edge each pair)."""
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for u, v, key, data in graph.edges(keys=True, data=True):
-        groups.setdefault((u, v), []).append({"key": key, **data})
-    for roads in groups.values():
-        roads.sort(key=lambda r: r["order"])
-    return groups
-
-
-def group_label(roads: list[dict[str, Any]]) -> str:
-    """One line per road: its evaluation order at the source and its guard label."""
-    if len(roads) == 1 and roads[0]["order"] == 1 and roads[0]["guard"] in ("every referral", "restaged"):
-        return str(roads[0]["guard"])
-    return "\n".join(f"{r['order']}. {r['guard']}" for r in roads)
-
-
 def to_json(graph: nx.MultiDiGraph[str], layout: Any | None = None) -> dict[str, Any]:
     """networkx node-link data; with a layout, each node carries `pos` [x, y] and `box` [w, h]."""
     data: dict[str, Any] = nx.node_link_data(graph, edges="links")

@@ -275,12 +275,12 @@ def layout(graph: nx.MultiDiGraph[str]) -> Layout:
                 if trial_score < quality:
                     order, pos, quality, improved = trial, trial_pos, trial_score, True
     result = Layout(rank, order, pos, box, chains, back)
-    result.roads = _number(graph, result)
+    result.roads = _number(graph)
     _assign_lanes(result)
     return result
 
 
-def _number(graph: nx.MultiDiGraph[str], lay: Layout) -> list[Road]:
+def _number(graph: nx.MultiDiGraph[str]) -> list[Road]:
     """Roads numbered as every format numbers them (graph.road_numbers: states in clinical order,
     each state's roads in the order they are tried), so a figure, a Mermaid chart and
     docs/pathways.md call road 14 the same road."""
@@ -289,7 +289,6 @@ def _number(graph: nx.MultiDiGraph[str], lay: Layout) -> list[Road]:
     for (u, v, key), n in sorted(numbers.items(), key=lambda item: item[1]):
         data = graph.edges[u, v, key]
         roads.append(Road(n, u, v, str(data["guard"]), tuple(data["rules"]), bool(data["alternative"])))
-    del lay
     return roads
 
 

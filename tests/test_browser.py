@@ -42,7 +42,8 @@ def chromium() -> str | None:
     return os.environ.get("PATHWAY_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def _unavailable() -> str | None:
+def browser_unavailable() -> str | None:
+    """Why no browser test can run here (None: Playwright and a Chromium are both present)."""
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
@@ -54,7 +55,7 @@ def _unavailable() -> str | None:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    reason = _unavailable()
+    reason = browser_unavailable()
     if reason is not None:
         if os.environ.get("CI") == "true":
             pytest.fail(f"browser tests must run under CI: {reason}")

@@ -53,7 +53,7 @@ from pathway.graph import (
 )
 
 from .conftest import ROOT
-from .test_browser import FLAGS, chromium
+from .test_browser import FLAGS, browser_unavailable, chromium
 
 CI_RUN = ROOT / ".ci" / "run"
 PAGE = ROOT / "docs" / "pathways.md"
@@ -83,12 +83,9 @@ def mmdc() -> str | None:
 
 
 def _unavailable() -> str | None:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "Playwright for Python is not installed (pip install -e '.[test]')"
-    if chromium() is None:
-        return "no Chromium on this machine (apt-get install chromium)"
+    missing = browser_unavailable()
+    if missing is not None:
+        return missing
     tool = mmdc()
     if tool is None:
         return f"no mermaid-cli (mmdc); `bash .ci/run` installs @mermaid-js/mermaid-cli@{pinned_mmdc()}"
