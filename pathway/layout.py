@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -515,7 +516,9 @@ def from_cache(data: dict[str, Any]) -> Layout:
     )
 
 
+@cache
 def read_cache() -> dict[str, Any]:
+    """pathway/layouts.json, read once per process (every pathway's layout is in it)."""
     try:
         data: dict[str, Any] = json.loads(CACHE.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -536,3 +539,4 @@ def write_cache(graphs: list[nx.MultiDiGraph[str]]) -> None:
     """Recompute and store the layouts of these graphs (the tests do it with --update-goldens)."""
     data = {str(g.graph["name"]): {"fingerprint": fingerprint(g), "layout": to_cache(layout(g))} for g in graphs}
     CACHE.write_text(json.dumps(dict(sorted(data.items())), indent=1) + "\n", encoding="utf-8")
+    read_cache.cache_clear()
