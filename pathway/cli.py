@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -147,6 +148,51 @@ def _add_render(sub: Any) -> None:
     rd.add_argument(
         "--timeline", action="store_true", help="also draw each scenario's course in months (DIR/timelines/<id>)"
     )
+    rd.add_argument(
+        "--cohort",
+        metavar="FILE",
+        help="draw the flows of a cohort like FILE's patient on its pathway (DIR/cohorts/<id>)",
+    )
+    _cohort_options(rd, 2000)
+
+
+def _count(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or len(text) > 9 or not 1 <= int(text) <= MAX_COHORT:
+        raise argparse.ArgumentTypeError(f"not a number of patients (got {text!r}; expected 1..{MAX_COHORT:,})")
+    return int(text)
+
+
+def _seed(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        raise argparse.ArgumentTypeError(f"not a seed (got {text!r}; expected a whole number from 0)")
+    return int(text)
+
+
+def _workers(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or len(text) > 4 or not 1 <= int(text) <= 256:
+        raise argparse.ArgumentTypeError(f"not a number of workers (got {text!r}; expected 1..256)")
+    return int(text)
+
+
+MAX_COHORT = 100_000_000
+
+
+def _cohort_options(parser: Any, n: int) -> None:
+    parser.add_argument("--n", type=_count, default=n, help=f"patients (default: {n:,})")
+    parser.add_argument("--seed", type=_seed, default=1, help="random seed (default: 1); same seed, same cohort")
+    parser.add_argument(
+        "--workers", type=_workers, help="processes (default: the machine's cores); the result does not depend on it"
+    )
+    parser.add_argument("--params", metavar="FILE", help="a YAML file replacing some of the shipped parameters")
+
+
+def _add_cohort(sub: Any) -> None:
+    co = sub.add_parser(
+        "cohort", help="simulate N patients like a scenario's patient, findings drawn from sourced parameters"
+    )
+    co.add_argument("file", help="scenario YAML file (its patient; its timeline is not used)")
+    _cohort_options(co, 1000)
+    co.add_argument("--json", action="store_true", help="print the cohort as JSON")
 
 
 def _add_html(sub: Any) -> None:
@@ -197,6 +243,7 @@ COMMANDS = {
     "quiz": _add_quiz,
     "check": _add_check,
     "render": _add_render,
+    "cohort": _add_cohort,
     "html": _add_html,
     "graph": _add_graph,
     "rules": _add_rules,
@@ -536,6 +583,70 @@ def _render(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_cohort(args: argparse.Namespace, file: str) -> tuple[Any, Any, Any] | None:
+    """The scenario, parameters and tally of a cohort, or None with the problems reported."""
+    from .cohort import run_cohort
+    from .parameters import load as load_parameters
+    from .scenario import load
+
+    try:
+        scenario = load(file)
+    except ScenarioError as err:
+        _report(err.in_file(file).problems if not err.problems[0].file else err.problems)
+        return None
+    try:
+        params = load_parameters(args.params)
+    except ScenarioError as err:
+        _report(err.problems)
+        return None
+    workers = args.workers or os.cpu_count() or 1
+    bar = None
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=args.n, unit=" patients", file=sys.stderr, leave=False, dynamic_ncols=True)
+    try:
+        tally = run_cohort(scenario.patient, params, args.n, args.seed, workers, bar.update if bar else None)
+    finally:
+        if bar is not None:
+            bar.close()
+    return scenario, params, tally
+
+
+def _cohort(args: argparse.Namespace) -> int:
+    from .cohort import as_json, iter_lines
+
+    ran = _run_cohort(args, args.file)
+    if ran is None:
+        return EXIT_INVALID
+    scenario, params, tally = ran
+    data = as_json(scenario.id, scenario.patient, tally, params, args.seed)
+    if args.json:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        for line in iter_lines(data, scenario.title):
+            print(escape(line))
+    return EXIT_OK
+
+
+def _render_cohort(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    if _not_a_folder(out, "--out", "a folder to write figures into"):
+        return EXIT_INVALID
+    ran = _run_cohort(args, args.cohort)
+    if ran is None:
+        return EXIT_INVALID
+    from .cohort import as_json
+    from .figures import write_cohort
+
+    scenario, params, tally = ran
+    data = as_json(scenario.id, scenario.patient, tally, params, args.seed)
+    formats = [args.format] if args.format else ["svg", "png"]
+    for path in write_cohort(out, scenario, data, formats):
+        print(escape(str(path)))
+    return EXIT_OK
+
+
 def _html(paths: Sequence[str], out_arg: str) -> int:
     from .engine import Parted
     from .html import write
@@ -704,7 +815,9 @@ def _main(words: list[str]) -> int:
         if args.command == "html":
             return _html(args.paths, args.out)
         if args.command == "render":
-            return _render(args)
+            return _render(args) if args.cohort is None else _render_cohort(args)
+        if args.command == "cohort":
+            return _cohort(args)
         if args.command == "lint":
             return _lint()
         if args.command == "schema":

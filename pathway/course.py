@@ -173,6 +173,7 @@ class Course:
     urgent_review: bool = False  # the MDT sits as an urgent review (R29)
     pet_ct: bool = False  # R3: PET-CT done (multifocal disease at staging, or before curative surgery)
     steps_without_progress: int = 0  # D-STEP-LIMIT
+    came_from: str = "referral"  # the state the current one was entered from (what a reassessment follows)
 
 
 class CourseChanges(TypedDict, total=False):

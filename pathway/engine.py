@@ -479,7 +479,13 @@ def _advance(model: PatientModel, trajectory: Trajectory, source: FindingSource)
     new_line = "regimen" in plan.course and plan.course["regimen"] != case.course.regimen
     progress = finding is not None or new_line or dest.operation
     stuck = 0 if progress else case.course.steps_without_progress + 1
-    changes: dict[str, Any] = {**plan.course, "month": month, "finding_read": False, "steps_without_progress": stuck}
+    changes: dict[str, Any] = {
+        **plan.course,
+        "month": month,
+        "finding_read": False,
+        "steps_without_progress": stuck,
+        "came_from": here.name,
+    }
     arrived = Case(patient, replace(case.course, **changes))
     on_arrival = d.STATES[road.dest].on_arrival(arrived)
     if on_arrival:

@@ -8,13 +8,14 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
 from .engine import Trajectory
 from .graph import PRIMARIES, family_of, pathway_graph, title_of
 from .layout import Layout, cached_layout
-from .render import draw_pathway, draw_scenario, highlight_of, save
+from .render import Highlight, draw_pathway, draw_scenario, highlight_of, save
 from .scenario import Scenario
 
 
@@ -74,6 +75,29 @@ def write_scenario(
     paths = [folder / f"{scenario.id}.{fmt}" for fmt in formats]  # the id is [a-z0-9-]+: no path can escape
     ax = draw_scenario(graph, lay, highlight_of(trajectory, show_blocked), scenario.title, subtitle)
     save(ax, *paths, close=False)  # the drawing is kept for the next scenario of this pathway
+    return paths
+
+
+def write_cohort(out: Path, scenario: Scenario, data: dict[str, Any], formats: list[str]) -> list[Path]:
+    """A cohort's flows on its pathway (`DIR/cohorts/<id>.<fmt>`): each edge as wide as the share of
+    patients who took it, with their count."""
+    primary = family_of(scenario.patient.primary.site)
+    graph, lay = drawn(primary)
+    flows = {(e["from"], e["to"]): int(e["patients"]) for e in data["edges"]}
+    focus = Highlight(set(data["visits"]), {}, flows=flows, total=int(data["n"]))
+    o = data["outcomes"]
+    subtitle = (
+        f"{data['n']:,} simulated patients like scenario {scenario.id} (seed {data['seed']}), findings drawn from "
+        f"the sourced parameters of pathway/cohort_parameters.yaml. Each arrow: patients who took it at least once "
+        f"(and their share); its width follows the share. Resected {o['resected']:,}; recurred {o['recurred']:,}; "
+        f"re-resected {o['reresected']:,}; disease-free {o['disease_free']:,}; best supportive care "
+        f"{o['best_supportive_care']:,}."
+    )
+    folder = out / "cohorts"
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"{scenario.id}.{fmt}" for fmt in formats]  # the id is [a-z0-9-]+: no path can escape
+    ax = draw_pathway(graph, lay, focus=focus, title=f"Cohort: {scenario.title}", subtitle=subtitle)
+    save(ax, *paths)
     return paths
 
 

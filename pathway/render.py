@@ -99,6 +99,9 @@ _share_text_metrics()
 EDGE = "#3b3b3b"
 LOOP = "#5a6f8a"
 HIGHLIGHT = "#b03a2e"
+FLOW = "#1f5f99"  # a cohort's flows
+FLOW_TEXT = "#174a78"
+FLOW_WIDTH = 7.0  # points of line width for all of a cohort's patients
 FADED = 0.22
 MARGIN = 0.25
 LEGEND_ROWS = 2
@@ -112,6 +115,8 @@ class Highlight:
     visited: set[str]
     steps: dict[tuple[str, str], list[tuple[int, float]]]
     blocked: dict[tuple[str, str], int] = field(default_factory=dict)  # edge -> step it was blocked at
+    flows: dict[tuple[str, str], int] | None = None  # a cohort: edge -> patients who took it
+    total: int = 0  # a cohort's patients
 
 
 def highlight_of(trajectory: Trajectory, show_blocked: bool = False) -> Highlight:
@@ -181,7 +186,7 @@ class _Drawing:
                 y1 - y0,
                 boxstyle="round,pad=0,rounding_size=0.08",
                 facecolor=fill,
-                edgecolor=HIGHLIGHT if (self.focus is not None and on) else stroke,
+                edgecolor=self._path_colour() if (self.focus is not None and on) else stroke,
                 linewidth=width,
                 alpha=alpha,
                 zorder=3,
@@ -213,6 +218,9 @@ class _Drawing:
                 self.box_artists[name][1].append(text)
                 y -= size * LINE / 72
 
+    def _path_colour(self) -> str:
+        return FLOW if self.focus is not None and self.focus.flows is not None else HIGHLIGHT
+
     def restyle(self, focus: Highlight | None) -> None:
         """Style every box, text and edge for a scenario's path (None: the plain pathway). A drawing
         restyled for one path and then another looks exactly as if drawn for the second."""
@@ -221,7 +229,7 @@ class _Drawing:
             _fill, stroke = PHASE_COLOURS[self.graph.nodes[name]["phase"]]
             on = focus is None or name in focus.visited
             alpha = 1.0 if on else FADED
-            box.set_edgecolor(HIGHLIGHT if (focus is not None and on) else stroke)
+            box.set_edgecolor(self._path_colour() if (focus is not None and on) else stroke)
             box.set_linewidth(2.2 if (focus is not None and on) else 1.0)
             box.set_alpha(alpha)
             for text in texts:
@@ -275,6 +283,11 @@ class _Drawing:
     def _style(self, pair: tuple[str, str], loop: bool) -> tuple[str, float, float]:
         if self.focus is None:
             return (LOOP if loop else EDGE), 1.1, 1.0
+        if self.focus.flows is not None:
+            patients = self.focus.flows.get(pair, 0)
+            if not patients:
+                return (LOOP if loop else EDGE), 0.9, FADED
+            return FLOW, 0.8 + FLOW_WIDTH * patients / max(1, self.focus.total), 1.0
         if pair in self.focus.steps:
             return HIGHLIGHT, 2.4, 1.0
         return (LOOP if loop else EDGE), 0.9, FADED
@@ -419,6 +432,11 @@ class _Drawing:
         numbers its roads; a scenario shows its steps instead."""
         if self.focus is None:
             return chip(self.lay.numbers(pair)), "#1a1a1a", 1.0, True
+        if self.focus.flows is not None:
+            patients = self.focus.flows.get(pair, 0)
+            if not patients:
+                return "", "#1a1a1a", FADED, False
+            return f"{patients:,}\n{100 * patients / max(1, self.focus.total):.0f}%", FLOW_TEXT, 1.0, False
         if pair in self.focus.steps:
             steps = [f"{n} (m{m:g})" for n, m in self.focus.steps[pair]]
             rows = [", ".join(steps[i : i + 2]) for i in range(0, len(steps), 2)]  # two to a line: narrow
@@ -434,7 +452,9 @@ class _Drawing:
         (x_lo, x_hi), (y_lo, y_hi) = self.ax.get_xlim(), self.ax.get_ylim()
         self.frame = (x_lo, x_hi, y_lo, y_hi)
         self.box_rects = list(self.boxes.values())
-        taken = self.focus.steps if self.focus is not None else {}
+        taken: dict[tuple[str, str], Any] = {}
+        if self.focus is not None:
+            taken = dict(self.focus.flows) if self.focus.flows is not None else dict(self.focus.steps)
         by_size = sorted(  # the path's own labels first, then the largest
             drawn, key=lambda item: (item[0] not in taken, -_area(self._label_text(item[0])[0]), item[0])
         )
@@ -469,7 +489,7 @@ class _Drawing:
                     self._leader(found, anchor, self._style(pair, loop=pair in self.lay.back)[0], alpha)
                 elif fallback is not None:
                     found = fallback[1]
-            if found is None and self.focus is not None and pair not in self.focus.steps:
+            if found is None and self.focus is not None and pair not in taken:
                 self.unlabelled.append(pair)  # a blocked road's mark is a hint: it may give way
                 continue
             if found is None:
