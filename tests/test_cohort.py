@@ -1,0 +1,379 @@
+"""Cohorts: the draws, the tally, reproducibility, calibration against the rule book's figures (R44),
+and that each parameter really moves what it drives."""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pathway import cohort, parameters
+from pathway.cli import main
+from pathway.course import Case, Course, Finding, Intent, Regimen, Response
+from pathway.engine import run
+from pathway.scenario import Scenario, load
+
+from .random_patients import random_patient
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ROOT / "scenarios"
+FIGURES = ROOT / "figures"
+PARAMS = parameters.load()
+FIGURE_N = 2000  # the committed flow figure: `pathway render --cohort scenarios/perioperative-folfox.yaml`
+
+
+def scenario(name: str) -> Scenario:
+    return load(SCENARIOS / f"{name}.yaml")
+
+
+def cohort_json(name: str, n: int, params: parameters.Parameters = PARAMS, seed: int = 1, workers: int = 2) -> Any:
+    sc = scenario(name)
+    tally = cohort.run_cohort(sc.patient, params, n, seed, workers)
+    return cohort.as_json(sc.id, sc.patient, tally, params, seed)
+
+
+@pytest.fixture(scope="module")
+def metachronous() -> Any:
+    return cohort_json("perioperative-folfox", 3000)
+
+
+@pytest.fixture(scope="module")
+def synchronous() -> Any:
+    return cohort_json("synchronous-symptomatic-primary", 1500)
+
+
+@pytest.fixture(scope="module")
+def bilobar() -> Any:
+    return cohort_json("s4-metachronous-bilobar", 600)
+
+
+@pytest.fixture(scope="module")
+def neuroendocrine() -> Any:
+    return cohort_json("net-functional-observation-tace-prrt", 300)
+
+
+def row(data: Any, target: str) -> dict[str, Any]:
+    rows = {r["target"]: r for r in data["calibration"]}
+    assert target in rows, f"{target} not measured; have {sorted(rows)}"
+    found: dict[str, Any] = rows[target]
+    return found
+
+
+# --- calibration: each target within its Monte-Carlo tolerance ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "recurrence",
+        "recurrence_within_24_months",
+        "reresected",
+        "progression_on_preoperative",
+        "dfi_metachronous",
+        "disseminated_metachronous",
+        "sirt_response",
+    ],
+)
+def test_metachronous_cohort_reproduces_the_rule_books_figures(metachronous: Any, target: str) -> None:
+    r = row(metachronous, target)
+    assert r["within"], r
+    assert abs(r["simulated"] - r["figure"]) <= r["tolerance"]
+
+
+@pytest.mark.parametrize("target", ["recurrence", "dfi_synchronous", "disseminated_synchronous"])
+def test_synchronous_cohort_reproduces_the_rule_books_figures(synchronous: Any, target: str) -> None:
+    r = row(synchronous, target)
+    assert r["within"], r
+
+
+def test_synchronous_and_metachronous_differ_as_s3_says(metachronous: Any, synchronous: Any) -> None:
+    assert row(synchronous, "dfi_synchronous")["simulated"] < row(metachronous, "dfi_metachronous")["simulated"]
+    assert synchronous["outcomes"]["disseminated_recurrence"] / synchronous["outcomes"]["recurred"] > 0.85
+    assert "reresected" not in {r["target"] for r in synchronous["calibration"]}  # the 20% is for metachronous
+
+
+def test_sirt_and_net_tace_responses(bilobar: Any, neuroendocrine: Any) -> None:
+    assert row(bilobar, "sirt_response")["within"]
+    tace = row(neuroendocrine, "net_tace_response")
+    assert tace["within"] and tace["accepted"] == [0.5, 0.9]
+    assert "sirt_response" not in {r["target"] for r in neuroendocrine["calibration"]}
+
+
+def test_initially_unresectable_disease_is_sometimes_converted(bilobar: Any) -> None:
+    """S4: a subset with an exceptional response becomes resectable; most do not."""
+    share = bilobar["outcomes"]["resected"] / bilobar["n"]
+    assert 0.1 < share < 0.45, share
+    assert bilobar["visits"]["locoregional"] > 0  # stable disease gets liver-directed therapy (S4)
+
+
+# --- the wiring: changing a parameter moves its outcome -------------------------------------------
+
+
+def _share(data: Any, num: str, den: str) -> float:
+    o = data["outcomes"]
+    return float(o[num] / o[den])
+
+
+def test_recurrence_parameter_moves_recurrence() -> None:
+    low = cohort_json("perioperative-folfox", 500, PARAMS.with_values(recurrence_after_resection=0.2))
+    high = cohort_json("perioperative-folfox", 500, PARAMS.with_values(recurrence_after_resection=0.9))
+    assert _share(low, "recurred", "surveilled_after_resection") < 0.3
+    assert _share(high, "recurred", "surveilled_after_resection") > 0.8
+
+
+def test_progression_share_moves_progression_on_preoperative_chemotherapy() -> None:
+    dist = {"complete": 0.0, "partial": 0.2, "stable": 0.2, "mixed": 0.0, "progression": 0.6}
+    data = cohort_json("perioperative-folfox", 400, PARAMS.with_distribution("response_perioperative", dist))
+    assert _share(data, "progressed_on_preoperative", "started_perioperative") > 0.5
+    assert data["outcomes"]["resected"] < 0.8 * data["n"]
+
+
+def test_median_dfi_moves_the_months_to_recurrence() -> None:
+    data = cohort_json("perioperative-folfox", 500, PARAMS.with_values(median_dfi_metachronous=20.0))
+    assert 17 < data["months"]["to_first_recurrence"]["median"] < 23
+    assert not row(data, "dfi_metachronous")["within"]  # the figure stays the rule book's: 10 months
+
+
+def test_disseminated_share_moves_liver_only_recurrence_and_re_resection() -> None:
+    spread = cohort_json("perioperative-folfox", 500, PARAMS.with_values(disseminated_recurrence_metachronous=0.95))
+    assert _share(spread, "liver_only_recurrence", "recurred") < 0.1
+    assert _share(spread, "reresected", "recurred") < 0.1
+
+
+def test_resectable_recurrence_share_moves_re_resection() -> None:
+    few = cohort_json("perioperative-folfox", 500, PARAMS.with_values(recurrent_liver_resectable=0.0))
+    many = cohort_json("perioperative-folfox", 500, PARAMS.with_values(recurrent_liver_resectable=1.0))
+    assert _share(many, "reresected", "recurred") > _share(few, "reresected", "recurred") + 0.2
+
+
+def test_tare_response_moves_the_sirt_row() -> None:
+    dist = {"complete": 0.0, "partial": 0.9, "stable": 0.1, "mixed": 0.0, "progression": 0.0}
+    data = cohort_json("s4-metachronous-bilobar", 200, PARAMS.with_distribution("response_tare", dist))
+    assert row(data, "sirt_response")["simulated"] > 0.8
+
+
+def test_horizon_parameter_stops_the_draws() -> None:
+    data = cohort_json("conversion-ras-mutant-stable", 100, PARAMS.with_values(horizon_months=6.0), workers=1)
+    assert data["outcomes"]["ongoing_at_horizon"] > 50
+    assert data["horizon_months"] == 6.0
+
+
+# --- reproducibility, and what the JSON holds -----------------------------------------------------
+
+
+def test_same_seed_same_json_whatever_the_workers() -> None:
+    one = cohort_json("liver-only-recurrence", 240, workers=1)
+    two = cohort_json("liver-only-recurrence", 240, workers=2)
+    assert json.dumps(one, sort_keys=True) == json.dumps(two, sort_keys=True)
+    other = cohort_json("liver-only-recurrence", 240, seed=2, workers=1)
+    assert other["edges"] != one["edges"] or other["outcomes"] != one["outcomes"]
+
+
+def test_a_patients_draws_depend_on_its_index_only() -> None:
+    sc = scenario("perioperative-folfox")
+    alone = cohort.simulate(sc.patient, PARAMS, 7, 150, 151)
+    within = cohort.simulate(sc.patient, PARAMS, 7, 149, 151)
+    before = cohort.simulate(sc.patient, PARAMS, 7, 149, 150)
+    before.merge(alone)
+    assert before == within
+
+
+def test_cohort_json_has_the_pinned_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["cohort", str(SCENARIOS / "perioperative-folfox.yaml"), "--n", "30", "--workers", "1", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {"scenario", "n", "seed", "final_states", "visits", "edges", "outcomes", "parameters"} <= set(data)
+    assert data["scenario"] == "perioperative-folfox" and data["n"] == 30 and data["seed"] == 1
+    pinned = ("resected", "recurred", "recurred_within_24_months", "reresected")
+    assert set(pinned) | {"started_perioperative", "progressed_on_preoperative"} <= set(data["outcomes"])
+    assert sum(data["final_states"].values()) == 30
+    assert data["visits"]["referral"] == 30
+    assert all({"from", "to", "patients"} <= set(e) for e in data["edges"])
+    assert {"name", "source"} <= set(data["parameters"][0])
+    names = {p["name"] for p in data["parameters"]}
+    assert "recurrence_after_resection" in names and len(names) == len(parameters.KINDS)
+    assert "not a clinical decision system" in data["disclaimer"]
+
+
+def test_cohort_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["cohort", str(SCENARIOS / "perioperative-folfox.yaml"), "--n", "40", "--workers", "1"]) == 0
+    out = capsys.readouterr()
+    assert "not a clinical decision system" in out.out
+    assert "Cohort of 40 patients like perioperative-folfox (seed 1)" in out.out
+    assert "liver resection" in out.out and "median" in out.out
+    assert "Calibration against the rule book's figures (R44)" in out.out
+    assert out.err == ""  # no progress bar when stderr is not a terminal
+
+
+def test_bad_scenario_for_a_cohort_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: bad\ntitle: x\npatient: {age: 200}\n", encoding="utf-8")
+    assert main(["cohort", str(bad), "--n", "5"]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:3: patient.age" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("option", "value"), [("--n", "0"), ("--n", "x"), ("--seed", "-1"), ("--workers", "0")])
+def test_bad_cohort_options_are_exit_2(option: str, value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["cohort", str(SCENARIOS / "perioperative-folfox.yaml"), option, value])
+    assert exit_.value.code == 2
+    assert option in capsys.readouterr().err
+
+
+# --- every primary: every draw valid, every patient ends ------------------------------------------
+
+
+def test_random_patients_of_every_primary_draw_only_valid_findings() -> None:
+    """Each draw goes through the engine's validation (pathway.findings): none may be refused, and each
+    patient ends in a terminal state or waits at the horizon."""
+    rng = random.Random(13)
+    ended: set[str] = set()
+    for index in range(300):
+        patient = random_patient(rng)
+        source = cohort.CohortSource(PARAMS, cohort.patient_rng(5, index), index)
+        trajectory = run(Case(patient), source, f"cohort[{index}]")
+        assert trajectory.ended == "terminal" or trajectory.steps[-1].month >= PARAMS.value("horizon_months") - 6
+        ended.add(trajectory.final_state)
+    assert {"disease_free", "best_supportive_care", "maintenance"} <= ended
+
+
+def test_every_response_context_has_a_parameter() -> None:
+    contexts = {name for name in parameters.KINDS if name.startswith("response_")}
+    rng = random.Random(3)
+    seen: set[str] = set()
+    for index in range(300):
+        source = cohort.CohortSource(PARAMS, cohort.patient_rng(9, index), index)
+        run(Case(random_patient(rng)), source)
+        seen |= {c for c, _ in source.contexts}
+    assert seen <= contexts
+    assert len(seen) >= 12, sorted(contexts - seen)
+
+
+# --- the draws, at their boundaries ---------------------------------------------------------------
+
+
+def test_pick_follows_the_declared_order() -> None:
+    class Fixed(random.Random):
+        def __init__(self, u: float) -> None:
+            super().__init__(0)
+            self.u = u
+
+        def random(self) -> float:
+            return self.u
+
+    dist = (("a", 0.2), ("b", 0.0), ("c", 0.8))
+    assert cohort.pick(Fixed(0.1999), dist) == "a"
+    assert cohort.pick(Fixed(0.2), dist) == "c"
+    assert cohort.pick(Fixed(0.99999), dist) == "c"
+
+
+def test_months_to_recurrence_put_90_percent_within_two_years() -> None:
+    for median in (6.0, 10.0):
+        rng = random.Random(1)
+        draws = [cohort.months_to_recurrence(rng, median, 0.9) for _ in range(20000)]
+        assert max(draws) <= 60.0
+        within = sum(d <= 24.0 for d in draws) / len(draws)
+        assert abs(within - 0.9) < 0.01
+        assert abs(sorted(draws)[len(draws) // 2] - median) < 0.05 * median
+
+
+def _case(name: str, **course: Any) -> Case:
+    sc = scenario(name)
+    return Case(sc.patient, replace(Course(), **course))
+
+
+def _reassess(case: Case, params: parameters.Parameters, seed: int = 0) -> Finding:
+    return cohort.CohortSource(params, random.Random(seed)).reassessment(case, "test")
+
+
+ALWAYS_PARTIAL = {"complete": 0.0, "partial": 1.0, "stable": 0.0, "mixed": 0.0, "progression": 0.0}
+
+
+def test_conversion_is_looked_for_within_six_months_of_systemic_therapy() -> None:
+    params = PARAMS.with_values(conversion_given_response=1.0).with_distribution(
+        "response_conversion_triplet", ALWAYS_PARTIAL
+    )
+    triplet = Regimen("FOLFOXIRI + bevacizumab", oxaliplatin=True, bevacizumab=True)
+    at_six = _case("s4-metachronous-bilobar", intent=Intent.CONVERSION, regimen=triplet, systemic_months=6.0)
+    past = _case("s4-metachronous-bilobar", intent=Intent.CONVERSION, regimen=triplet, systemic_months=6.01)
+    assert _reassess(at_six, params).patient["liver"]["r0_achievable"] is True
+    assert "r0_achievable" not in _reassess(past, params).patient["liver"]
+    palliative = _case("s4-metachronous-bilobar", intent=Intent.PALLIATIVE, regimen=triplet, systemic_months=2.0)
+    assert "r0_achievable" not in _reassess(palliative, params).patient.get("liver", {})
+
+
+def test_a_partial_response_shrinks_the_disease_by_recist() -> None:
+    params = PARAMS.with_distribution("response_perioperative", ALWAYS_PARTIAL)
+    case = _case("perioperative-folfox", intent=Intent.PERIOPERATIVE, regimen=Regimen("FOLFOX", oxaliplatin=True))
+    finding = _reassess(case, params)
+    assert finding.response == Response.PARTIAL
+    assert finding.patient["liver"]["largest_cm"] == round(3.5 * 0.7, 2)  # RECIST: at least 30% smaller
+    assert finding.patient["liver"]["lesions"] == 2  # 3 lesions, a fifth no longer seen
+
+
+def test_progression_can_make_resectable_disease_unresectable() -> None:
+    always = {"complete": 0.0, "partial": 0.0, "stable": 0.0, "mixed": 0.0, "progression": 1.0}
+    case = _case("perioperative-folfox", intent=Intent.PERIOPERATIVE, regimen=Regimen("FOLFOX", oxaliplatin=True))
+    params = PARAMS.with_distribution("response_perioperative", always)
+    gone = _reassess(case, params.with_values(progression_unresectable=1.0))
+    kept = _reassess(case, params.with_values(progression_unresectable=0.0))
+    assert gone.patient["liver"]["r0_achievable"] is False
+    assert "r0_achievable" not in kept.patient["liver"]
+    assert kept.patient["liver"]["largest_cm"] == 4.2  # RECIST progression: at least 20% larger
+
+
+def test_palliative_decline_leads_to_ecog_3() -> None:
+    case = _case("s4-metachronous-bilobar", intent=Intent.PALLIATIVE, block_months=2.0)
+    soon = _reassess(case, PARAMS.with_values(median_months_to_supportive_care=0.01))
+    never = _reassess(case, PARAMS.with_values(median_months_to_supportive_care=600.0))
+    assert soon.patient["ecog"] == 3
+    assert "ecog" not in never.patient
+
+
+def test_staging_draws_only_what_is_unknown() -> None:
+    sc = scenario("s0-multifocal-unknown-primary")
+    source = cohort.CohortSource(PARAMS.with_values(ras_mutant=1.0), random.Random(4))
+    finding = source.staging(Case(sc.patient), "test")
+    site = finding.patient["primary"]["site"]
+    assert site in parameters.SITES
+    known = scenario("perioperative-folfox")
+    assert cohort.CohortSource(PARAMS, random.Random(4)).staging(Case(known.patient), "t").patient == {"biomarkers": {}}
+
+
+def test_braf_is_wild_type_when_ras_is_mutant() -> None:
+    sc = scenario("perioperative-folfox")
+    unknown = replace(sc.patient, biomarkers=replace(sc.patient.biomarkers, ras="unknown", braf="unknown"))
+    params = PARAMS.with_values(ras_mutant=1.0, braf_mutant_if_ras_wild_type=1.0)
+    drawn = cohort.CohortSource(params, random.Random(1)).staging(Case(unknown), "t").patient["biomarkers"]
+    assert drawn == {"ras": "mutant", "braf": "wild-type"}
+    wild = PARAMS.with_values(ras_mutant=0.0, braf_mutant_if_ras_wild_type=1.0)
+    drawn = cohort.CohortSource(wild, random.Random(1)).staging(Case(unknown), "t").patient["biomarkers"]
+    assert drawn == {"ras": "wild-type", "braf": "mutant"}
+
+
+def test_a_recurrence_drawn_before_the_first_visit_is_found_at_it() -> None:
+    params = PARAMS.with_values(recurrence_after_resection=1.0, median_dfi_metachronous=0.5)
+    case = _case("perioperative-folfox", month=8.0, last_curative_month=4.0)
+    months = [cohort.CohortSource(params, random.Random(s)).surveillance(case, "t") for s in range(50)]
+    assert all(f is not None and f.month is not None and f.month >= 8.0 for f in months)
+
+
+# --- the flow figure ------------------------------------------------------------------------------
+
+
+def test_committed_flow_figure_is_current(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """figures/cohorts: `pathway render --cohort scenarios/perioperative-folfox.yaml` (N 2000, seed 1)."""
+    file = str(SCENARIOS / "perioperative-folfox.yaml")
+    assert main(["render", "--cohort", file, "--out", str(tmp_path), "--n", str(FIGURE_N), "--workers", "2"]) == 0
+    for fmt in ("svg", "png"):
+        fresh = (tmp_path / "cohorts" / f"perioperative-folfox.{fmt}").read_bytes()
+        committed = (FIGURES / "cohorts" / f"perioperative-folfox.{fmt}").read_bytes()
+        assert fresh == committed, f"run `pathway render --cohort {file}`"
+    svg = (tmp_path / "cohorts" / "perioperative-folfox.svg").read_text(encoding="utf-8")
+    assert "2,000" in svg and "100%" in svg  # every patient goes referral -> staging
+    assert "Cohort: Three resectable metastases" in svg
+    assert 'id="edge-surveillance--recurrence"' in svg and 'id="label-surveillance--recurrence"' in svg
