@@ -321,3 +321,12 @@ def _distribution(
         add(path, "the probabilities do not sum to 1", f"{total:g}", "a sum of 1")
         return None
     return tuple((k, values.get(k, 0.0)) for k in categories)
+
+
+def markdown_table(params: Parameters) -> str:
+    """The parameters as the README lists them: name, value, derived or not, source, what it drives."""
+    rows = ["| parameter | value | derived | source | drives |", "|---|---|---|---|---|"]
+    for p in params.items.values():
+        cells = [f"`{p.name}`", p.shown, "yes" if p.derived else "no", p.source, p.drives]
+        rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(rows) + "\n"
