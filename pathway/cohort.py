@@ -148,6 +148,7 @@ class CohortSource:
         self.draws = 0
         self.horizon = params.value("horizon_months")
         self.contexts: list[tuple[str, str]] = []
+        self.intervals: dict[int, float] = {}  # id of a recurrence finding -> months after clearance, as drawn
 
     def leftover(self) -> list[Finding]:
         return []
@@ -264,10 +265,14 @@ class CohortSource:
         if month > MAX_MONTH:
             return None
         if disseminated:
-            return Finding("surveillance", month=month, recurrence=Recurrence.EXTRAHEPATIC, origin=origin)
-        return Finding(
-            "surveillance", month=month, recurrence=Recurrence.LIVER_ONLY, patient={"liver": dict(liver)}, origin=origin
-        )
+            finding = Finding("surveillance", month=month, recurrence=Recurrence.EXTRAHEPATIC, origin=origin)
+        else:
+            where = {"liver": dict(liver)}
+            finding = Finding(
+                "surveillance", month=month, recurrence=Recurrence.LIVER_ONLY, patient=where, origin=origin
+            )
+        self.intervals[id(finding)] = round(after, 2)
+        return finding
 
 
 _DRAWS: dict[str, Callable[[CohortSource, Case, str], Finding | None]] = {
@@ -286,7 +291,7 @@ def patient_rng(seed: int, index: int) -> random.Random:
 
 # --- the tally: what a cohort keeps --------------------------------------------------------------
 
-HISTOGRAMS = ("to_first_surgery", "to_first_recurrence", "systemic_therapy")
+HISTOGRAMS = ("to_first_surgery", "to_first_recurrence", "to_first_recurrence_found", "systemic_therapy")
 OUTCOMES = (
     "resected",
     "r0_first_resection",
@@ -303,6 +308,7 @@ OUTCOMES = (
     "best_supportive_care",
     "ongoing_at_horizon",
     "surveilled_after_resection",
+    "recurrence_found_after_it_was_due",
 )
 
 
@@ -335,8 +341,11 @@ def _hundredths(months: float) -> int:
     return round(months * 100)
 
 
-def summarise(tally: Tally, trajectory: Trajectory, contexts: list[tuple[str, str]]) -> None:
-    """Add one patient's trajectory to the tally (then the trajectory can go)."""
+def summarise(
+    tally: Tally, trajectory: Trajectory, contexts: list[tuple[str, str]], intervals: dict[int, float] | None = None
+) -> None:
+    """Add one patient's trajectory to the tally (then the trajectory can go). `intervals`: the months to
+    each recurrence as drawn (a recurrence drawn during adjuvant therapy is found at the first visit)."""
     steps = trajectory.steps
     tally.n += 1
     tally.final[trajectory.final_state] += 1
@@ -383,7 +392,10 @@ def summarise(tally: Tally, trajectory: Trajectory, contexts: list[tuple[str, st
                 out[
                     "disseminated_recurrence" if recurrence == Recurrence.EXTRAHEPATIC else "liver_only_recurrence"
                 ] += 1
-                tally.months["to_first_recurrence"][_hundredths(first_recurrence - cleared)] += 1
+                drawn = (intervals or {}).get(id(finding), first_recurrence - cleared)
+                tally.months["to_first_recurrence"][_hundredths(drawn)] += 1
+                tally.months["to_first_recurrence_found"][_hundredths(first_recurrence - cleared)] += 1
+                out["recurrence_found_after_it_was_due"] += first_recurrence - cleared > drawn + 0.005
         if step.state == "neoadjuvant" and not perioperative and step.case.course.intent == Intent.PERIOPERATIVE:
             perioperative = True
             out["started_perioperative"] += 1
@@ -404,7 +416,7 @@ def simulate(patient: Patient, params: Parameters, seed: int, start: int, stop: 
     for index in range(start, stop):
         source = CohortSource(params, patient_rng(seed, index), index)
         trajectory = run(Case(patient), source, f"cohort[{index}]")
-        summarise(tally, trajectory, source.contexts)
+        summarise(tally, trajectory, source.contexts, source.intervals)
     return tally
 
 
@@ -691,6 +703,7 @@ def iter_lines(data: dict[str, Any], title: str) -> Iterator[str]:
         ("recurred", recurred, resected, "of resected"),
         ("recurred within 24 months", o["recurred_within_24_months"], recurred, "of recurred"),
         ("liver-only recurrence", o["liver_only_recurrence"], recurred, "of recurred"),
+        ("due before the first visit, found at it", o["recurrence_found_after_it_was_due"], recurred, "of recurred"),
         ("re-resected after a recurrence", o["reresected"], recurred, "of recurred"),
         ("started perioperative chemotherapy", o["started_perioperative"], n, "of patients"),
         (
@@ -711,6 +724,7 @@ def iter_lines(data: dict[str, Any], title: str) -> Iterator[str]:
     for name, words in (
         ("to_first_surgery", "to the first liver surgery"),
         ("to_first_recurrence", "last curative treatment to recurrence"),
+        ("to_first_recurrence_found", "... to the visit that found it"),
         ("systemic_therapy", "of systemic therapy"),
     ):
         s = data["months"][name]
