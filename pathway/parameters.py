@@ -164,7 +164,8 @@ def load(params_file: str | None = None) -> Parameters:
     try:
         text = read_text(Path(params_file))
     except ScenarioError as err:
-        raise err.in_file(params_file) from None
+        problems = [replace(p, expected=p.expected.replace("scenario", "parameter")) for p in err.problems]
+        raise ScenarioError(problems).in_file(params_file) from None
     mine = _read(text, params_file, full=False)
     merged = dict(base)
     for name, param in mine.items():
@@ -204,7 +205,7 @@ def _check(data: Any, lines: Lines, full: bool, file: str) -> tuple[dict[str, Pa
             continue
         if name not in KINDS:
             near = difflib.get_close_matches(name, list(KINDS), n=1)
-            hint = f"did you mean {near[0]!r}?" if near else "a parameter of pathway/cohort_parameters.yaml"
+            hint = f"{near[0]!r}, the nearest name" if near else "a parameter of pathway/cohort_parameters.yaml"
             add((name,), "no such parameter", show(name), hint)
             continue
         param = _entry(name, entry, (name,), add, full, file)
@@ -226,7 +227,7 @@ def _entry(name: str, entry: Any, path: tuple[str | int, ...], add: Any, full: b
     for key in entry:
         if key not in KEYS:
             near = difflib.get_close_matches(str(key), KEYS, n=1)
-            add((*path, key), "unknown key", show(key), f"did you mean {near[0]!r}?" if near else ", ".join(KEYS))
+            add((*path, key), "unknown key", show(key), f"{near[0]!r}, the nearest key" if near else ", ".join(KEYS))
     want = "distribution" if isinstance(kind, tuple) else "value"
     other = "value" if want == "distribution" else "distribution"
     if other in entry:
