@@ -585,7 +585,7 @@ def _render(args: argparse.Namespace) -> int:
 
 def _run_cohort(args: argparse.Namespace, file: str) -> tuple[Any, Any, Any] | None:
     """The scenario, parameters and tally of a cohort, or None with the problems reported."""
-    from .cohort import run_cohort
+    from .cohort import CohortError, run_cohort
     from .parameters import load as load_parameters
     from .scenario import load
 
@@ -607,6 +607,9 @@ def _run_cohort(args: argparse.Namespace, file: str) -> tuple[Any, Any, Any] | N
         bar = tqdm(total=args.n, unit=" patients", file=sys.stderr, leave=False, dynamic_ncols=True)
     try:
         tally = run_cohort(scenario.patient, params, args.n, args.seed, workers, bar.update if bar else None)
+    except CohortError as err:
+        print(f"{escape(file)}: {escape(str(err))}", file=sys.stderr)
+        return None
     finally:
         if bar is not None:
             bar.close()

@@ -27,12 +27,13 @@ from typing import Any
 
 from . import definition as d
 from .course import Case, Finding, Intent, Margin, Recurrence, RegimenKind, Response
-from .engine import Trajectory, run
+from .engine import Parted, Trajectory, run
+from .errors import ScenarioError
 from .parameters import Parameters
 from .patient import Patient
 from .profile import profile_of
 from .schema import MAX_MONTH
-from .vocabulary import DISEASE_FREE_AFTER, Phase
+from .vocabulary import DISEASE_FREE_AFTER, DefinitionError, Phase
 
 DISCLAIMER = "Teaching and documentation tool, not a clinical decision system."
 _NORMAL = NormalDist()
@@ -44,7 +45,6 @@ MARKERS: dict[str, tuple[str, str, str]] = {  # marker field -> (parameter, its 
     "ras": ("ras_mutant", "mutant", "wild-type"),
     "braf": ("braf_mutant_if_ras_wild_type", "mutant", "wild-type"),
     "hormone_receptor": ("hormone_receptor_positive_breast", "positive", "negative"),
-    "sstr": ("sstr_positive", "positive", "negative"),
 }
 HER2 = {"gastric": "her2_positive_gastric", "breast": "her2_positive_breast"}
 
@@ -69,7 +69,7 @@ def pick(rng: random.Random, distribution: tuple[tuple[str, float], ...]) -> str
         total += p
         if u < total:
             return name
-    return next(name for name, p in reversed(distribution) if p > 0)
+    return next(name for name, p in reversed(distribution) if p > 0)  # u within rounding of 1
 
 
 def response_context(case: Case) -> str:
@@ -184,16 +184,25 @@ class CohortSource:
             if getattr(known, marker.field) != "unknown":
                 continue
             if marker.field == "her2":
-                name, yes, no = HER2.get(site, "her2_positive_gastric"), "positive", "negative"
+                name, yes, no = HER2[d.pathway_for(site).name], "positive", "negative"
             else:
                 name, yes, no = MARKERS[marker.field]
             if marker.field == "braf" and (biomarkers.get("ras") or known.ras) == "mutant":
                 biomarkers["braf"] = "wild-type"  # RAS and BRAF mutations are all but exclusive
                 continue
             biomarkers[marker.field] = yes if self.chance(name) else no
+        biomarkers.update(self._sstr(case, site))
         if biomarkers or not patient:
             patient["biomarkers"] = biomarkers
         return Finding("staging", patient=patient, origin=origin)
+
+    def _sstr(self, case: Case, site: str) -> dict[str, str]:
+        """R32: the somatostatin-receptor status of neuroendocrine disease, when the scenario leaves it
+        unknown. Staging reads no finding for a known NET (it has no marker that holds it), so the status
+        the workup's imaging found enters with the first finding the pathway reads (derived)."""
+        if d.pathway_for(site).name != "neuroendocrine" or case.patient.biomarkers.sstr != "unknown":
+            return {}
+        return {"sstr": "positive" if self.chance("sstr_positive") else "negative"}
 
     def reassessment(self, case: Case, origin: str) -> Finding:
         """R16: the RECIST response to the therapy just given, and what it does to the liver disease."""
@@ -203,6 +212,9 @@ class CohortSource:
         self.contexts.append((context, response.value))
         liver = case.patient.liver
         update: dict[str, Any] = {}
+        sstr = self._sstr(case, case.patient.primary.site)
+        if sstr:
+            update["biomarkers"] = sstr
         changes: dict[str, Any] = {}
         progressing: int | None = None
         if response == Response.PARTIAL:
@@ -253,17 +265,19 @@ class CohortSource:
     def surveillance(self, case: Case, origin: str) -> Finding | None:
         """R30, R31, R44: whether the disease recurs within five years, when, and where."""
         p, course = self.params, case.course
+        start = course.last_curative_month if course.last_curative_month is not None else course.month
         if not self.chance("recurrence_after_resection"):
+            if max(course.month, start + DISEASE_FREE_AFTER) > self.horizon:
+                return None  # five years disease-free would be reached after the horizon: still followed up
             return Finding("surveillance", recurrence=Recurrence.NONE, origin=origin)
         synchronous = case.patient.presentation == "synchronous"
         kind = "synchronous" if synchronous else "metachronous"
         after = months_to_recurrence(self.rng, p.value(f"median_dfi_{kind}"), p.value("recurrences_within_24_months"))
-        start = course.last_curative_month if course.last_curative_month is not None else course.month
         month = round(max(course.month, start + after), 2)  # found at the first visit if drawn before it
         disseminated = self.chance(f"disseminated_recurrence_{kind}")
         liver = RESECTABLE_RECURRENCE if self.chance("recurrent_liver_resectable") else UNRESECTABLE_RECURRENCE
-        if month > MAX_MONTH:
-            return None
+        if month > min(MAX_MONTH, self.horizon):
+            return None  # the recurrence comes after the horizon: the patient is still followed up there
         if disseminated:
             finding = Finding("surveillance", month=month, recurrence=Recurrence.EXTRAHEPATIC, origin=origin)
         else:
@@ -361,22 +375,20 @@ def summarise(
     tally.responses.update(contexts)
     first_surgery: float | None = None
     first_recurrence: float | None = None
-    margin_read = perioperative = reresected = surveilled = False
+    perioperative = reresected = surveilled = False
     systemic = 0.0
     for i, step in enumerate(steps):
         if d.STATES[step.state].phase == Phase.SYSTEMIC and i + 1 < len(steps):
             systemic += steps[i + 1].month - step.month
-        if step.state == "surgery":
+        finding = step.finding
+        if step.source == "surgery" and finding is not None:  # operated: the margin is read
             if first_surgery is None:
-                first_surgery = step.month
+                first_surgery = steps[i - 1].month  # the month the patient came to surgery
                 out["resected"] += 1
+                out["r0_first_resection"] += finding.margin == Margin.R0
             elif first_recurrence is not None and not reresected:
                 reresected = True
                 out["reresected"] += 1
-        finding = step.finding
-        if step.source == "surgery" and finding is not None and not margin_read:
-            margin_read = True
-            out["r0_first_resection"] += finding.margin == Margin.R0
         if step.source == "surveillance" and finding is not None and first_recurrence is None:
             if first_surgery is not None and not surveilled:
                 surveilled = True
@@ -396,7 +408,9 @@ def summarise(
                 tally.months["to_first_recurrence"][_hundredths(drawn)] += 1
                 tally.months["to_first_recurrence_found"][_hundredths(first_recurrence - cleared)] += 1
                 out["recurrence_found_after_it_was_due"] += first_recurrence - cleared > drawn + 0.005
-        if step.state == "neoadjuvant" and not perioperative and step.case.course.intent == Intent.PERIOPERATIVE:
+        course = step.case.course
+        chemotherapy = course.regimen is not None and course.regimen.kind == RegimenKind.CHEMOTHERAPY
+        if step.state == "neoadjuvant" and not perioperative and course.intent == Intent.PERIOPERATIVE and chemotherapy:
             perioperative = True
             out["started_perioperative"] += 1
             later = next((s for s in steps[i + 1 :] if s.source == "reassessment"), None)
@@ -410,12 +424,29 @@ def summarise(
 # --- running a cohort ----------------------------------------------------------------------------
 
 
+class CohortError(Exception):
+    """A patient of the cohort the pathway could not take to an end (a plain message: it crosses processes)."""
+
+    def __init__(self, index: int, message: str):
+        super().__init__(index, message)
+        self.index = index
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"cohort patient {self.index}: {self.message}"
+
+
 def simulate(patient: Patient, params: Parameters, seed: int, start: int, stop: int) -> Tally:
     """Patients start..stop-1 like `patient`, each with its own random stream, summarised as they end."""
     tally = Tally()
     for index in range(start, stop):
         source = CohortSource(params, patient_rng(seed, index), index)
-        trajectory = run(Case(patient), source, f"cohort[{index}]")
+        try:
+            trajectory = run(Case(patient), source, f"cohort[{index}]")
+        except Parted as parted:  # Stalled too: the pathway went round without progress
+            raise CohortError(index, parted.problem.format()) from None
+        except (DefinitionError, ScenarioError) as err:  # a drawn finding refused, or a dead end
+            raise CohortError(index, str(err)) from None
         summarise(tally, trajectory, source.contexts, source.intervals)
     return tally
 

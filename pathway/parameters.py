@@ -114,6 +114,17 @@ KINDS: dict[str, str | tuple[str, ...]] = {
     **{f"response_{context}": RESPONSES for context in RESPONSE_CONTEXTS},
 }
 BOUNDS = {"probability": (0.0, 1.0), "months": (0.0, 600.0), "points": (0.0, 100.0)}
+# Narrower limits where a value outside them has no meaning: a median of 0 months, a horizon past the
+# last month a scenario may name, or a median disease-free interval past the 24 months the share of
+# early recurrences is counted at (the spread of the months to recurrence is solved from both).
+LIMITS = {
+    "horizon_months": (1.0, 600.0),
+    "median_dfi_synchronous": (0.5, 23.5),
+    "median_dfi_metachronous": (0.5, 23.5),
+    "median_months_to_supportive_care": (0.5, 600.0),
+    "median_months_to_supportive_care_net": (0.5, 600.0),
+    "recurrences_within_24_months": (0.01, 0.99),
+}
 
 
 class Parameters:
@@ -254,8 +265,12 @@ def _entry(name: str, entry: Any, path: tuple[str | int, ...], add: Any, full: b
         dist = _distribution(entry["distribution"], kind, (*path, "distribution"), add)
         ok = ok and dist is not None
         param = replace(param, distribution=dist)
+        for key in ("sd", "range"):
+            if key in entry:
+                add((*path, key), f"a distribution takes no {key}", show(entry[key]), "no " + key)
+                ok = False
     else:
-        lo, hi = BOUNDS[kind]
+        lo, hi = LIMITS.get(name, BOUNDS[kind])
         value = _number(entry["value"], lo, hi, (*path, "value"), add, kind)
         ok = ok and value is not None
         param = replace(param, value=value)

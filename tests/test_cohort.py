@@ -172,6 +172,74 @@ def test_horizon_parameter_stops_the_draws() -> None:
     assert data["horizon_months"] == 6.0
 
 
+def test_nothing_is_found_after_the_horizon() -> None:
+    """Five years disease-free, or a recurrence, dated past the horizon: the patient is still followed up."""
+    data = cohort_json("perioperative-folfox", 150, PARAMS.with_values(horizon_months=40.0), workers=1)
+    assert data["outcomes"]["disease_free"] == 0  # five years after a resection near month 5 is past month 40
+    assert data["outcomes"]["ongoing_at_horizon"] > 0
+    case = _case("perioperative-folfox", month=30.0, last_curative_month=5.0)
+    late = PARAMS.with_values(horizon_months=40.0, recurrence_after_resection=0.0)
+    assert cohort.CohortSource(late, random.Random(1)).surveillance(case, "t") is None
+    kept = PARAMS.with_values(horizon_months=70.0, recurrence_after_resection=0.0)
+    found = cohort.CohortSource(kept, random.Random(1)).surveillance(case, "t")
+    assert found is not None and found.recurrence == "none"
+    recurs = PARAMS.with_values(horizon_months=31.0, recurrence_after_resection=1.0, median_dfi_metachronous=20.0)
+    findings = [cohort.CohortSource(recurs, random.Random(s)).surveillance(case, "t") for s in range(60)]
+    months = [f.month for f in findings if f is not None]
+    assert months and all(m is not None and m <= 31.0 for m in months)
+    assert None in findings  # drawn past month 31
+
+
+def test_resected_counts_an_operation_only_once_its_margin_is_read() -> None:
+    """A horizon at the month of arrival at surgery: the patient reached surgery, was not yet operated."""
+    data = cohort_json("perioperative-folfox", 40, PARAMS.with_values(horizon_months=4.5), workers=1)
+    assert data["visits"]["surgery"] > 0
+    assert data["outcomes"]["resected"] == 0 and data["months"]["to_first_surgery"]["patients"] == 0
+    later = cohort_json("perioperative-folfox", 40, PARAMS.with_values(horizon_months=4.6), workers=1)
+    assert later["outcomes"]["resected"] == later["visits"]["surgery"] > 0
+
+
+def test_immunotherapy_is_not_perioperative_chemotherapy() -> None:
+    """R11: dMMR disease gets immunotherapy, which R18's 20% progression on chemotherapy does not describe."""
+    sc = scenario("perioperative-folfox")
+    dmmr = replace(sc.patient, biomarkers=replace(sc.patient.biomarkers, mmr="dMMR"))
+    tally = cohort.run_cohort(dmmr, PARAMS, 30, 1, 1)
+    assert tally.outcomes["started_perioperative"] == 0
+    assert any(context == "response_immunotherapy" for context, _ in tally.responses)
+    assert cohort.run_cohort(sc.patient, PARAMS, 30, 1, 1).outcomes["started_perioperative"] == 30
+
+
+def test_staging_draws_sstr_for_a_neuroendocrine_patient() -> None:
+    """R32: PRRT needs SSTR-positive disease; a cohort draws the status when the scenario leaves it unknown."""
+    sc = scenario("net-functional-observation-tace-prrt")
+    unknown = replace(sc.patient, biomarkers=replace(sc.patient.biomarkers, sstr="unknown"))
+    yes = cohort.CohortSource(PARAMS.with_values(sstr_positive=1.0), random.Random(1)).staging(Case(unknown), "t")
+    no = cohort.CohortSource(PARAMS.with_values(sstr_positive=0.0), random.Random(1)).staging(Case(unknown), "t")
+    assert yes.patient["biomarkers"]["sstr"] == "positive" and no.patient["biomarkers"]["sstr"] == "negative"
+    known = cohort.CohortSource(PARAMS, random.Random(1)).staging(Case(sc.patient), "t")
+    assert "sstr" not in known.patient.get("biomarkers", {})
+
+    def prrt(share: float) -> int:
+        params = PARAMS.with_values(sstr_positive=share)
+        trajectories = [run(Case(unknown), cohort.CohortSource(params, cohort.patient_rng(1, i), i)) for i in range(30)]
+        return sum(any(step.road.name == "net_prrt" for step in t.steps) for t in trajectories)
+
+    assert prrt(0.0) == 0 < prrt(1.0)
+
+
+def test_a_patient_the_pathway_cannot_finish_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def bad_margin(self: cohort.CohortSource, case: Case, origin: str) -> Finding:
+        return Finding("surgery", origin=origin)  # no margin: the engine's validation refuses it
+
+    monkeypatch.setitem(cohort._DRAWS, "surgery", bad_margin)
+    file = str(SCENARIOS / "perioperative-folfox.yaml")
+    assert main(["cohort", file, "--n", "5", "--workers", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"{file}: cohort patient 0: ") and "margin" in err and "Traceback" not in err
+
+
 # --- reproducibility, and what the JSON holds -----------------------------------------------------
 
 
