@@ -184,6 +184,12 @@ def _cohort_options(parser: Any, n: int) -> None:
         "--workers", type=_workers, help="processes (default: the machine's cores); the result does not depend on it"
     )
     parser.add_argument("--params", metavar="FILE", help="a YAML file replacing some of the shipped parameters")
+    parser.add_argument(
+        "--engine",
+        choices=("fast", "explained"),
+        default="fast",
+        help="fast (default): the cohort fast path; explained: the replay engine it is held to (same result, slower)",
+    )
 
 
 def _add_cohort(sub: Any) -> None:
@@ -606,7 +612,9 @@ def _run_cohort(args: argparse.Namespace, file: str) -> tuple[Any, Any, Any] | N
 
         bar = tqdm(total=args.n, unit=" patients", file=sys.stderr, leave=False, dynamic_ncols=True)
     try:
-        tally = run_cohort(scenario.patient, params, args.n, args.seed, workers, bar.update if bar else None)
+        tally = run_cohort(
+            scenario.patient, params, args.n, args.seed, workers, bar.update if bar else None, args.engine
+        )
     except CohortError as err:
         print(f"{escape(file)}: {escape(str(err))}", file=sys.stderr)
         return None

@@ -18,7 +18,7 @@ import multiprocessing
 import os
 import random
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import cache
@@ -27,7 +27,7 @@ from typing import Any
 
 from . import definition as d
 from .course import Case, Finding, Intent, Margin, Recurrence, RegimenKind, Response
-from .engine import Parted, Trajectory, run
+from .engine import Brief, Leg, Parted, Step, Trajectory, run, run_fast
 from .errors import ScenarioError
 from .parameters import Parameters
 from .patient import Patient
@@ -356,11 +356,14 @@ def _hundredths(months: float) -> int:
 
 
 def summarise(
-    tally: Tally, trajectory: Trajectory, contexts: list[tuple[str, str]], intervals: dict[int, float] | None = None
+    tally: Tally,
+    trajectory: Trajectory | Brief,
+    contexts: list[tuple[str, str]],
+    intervals: dict[int, float] | None = None,
 ) -> None:
     """Add one patient's trajectory to the tally (then the trajectory can go). `intervals`: the months to
     each recurrence as drawn (a recurrence drawn during adjuvant therapy is found at the first visit)."""
-    steps = trajectory.steps
+    steps: Sequence[Step | Leg] = trajectory.steps
     tally.n += 1
     tally.final[trajectory.final_state] += 1
     out = tally.outcomes
@@ -436,13 +439,17 @@ class CohortError(Exception):
         return f"cohort patient {self.index}: {self.message}"
 
 
-def simulate(patient: Patient, params: Parameters, seed: int, start: int, stop: int) -> Tally:
+ENGINES = ("fast", "explained")  # the fast path (pathway.engine.run_fast), or the explained engine it is held to
+
+
+def simulate(patient: Patient, params: Parameters, seed: int, start: int, stop: int, engine: str = "fast") -> Tally:
     """Patients start..stop-1 like `patient`, each with its own random stream, summarised as they end."""
     tally = Tally()
+    drive = run_fast if engine == "fast" else run
     for index in range(start, stop):
         source = CohortSource(params, patient_rng(seed, index), index)
         try:
-            trajectory = run(Case(patient), source, f"cohort[{index}]")
+            trajectory = drive(Case(patient), source, f"cohort[{index}]")
         except Parted as parted:  # Stalled too: the pathway went round without progress
             raise CohortError(index, parted.problem.format()) from None
         except (DefinitionError, ScenarioError) as err:  # a drawn finding refused, or a dead end
@@ -454,12 +461,12 @@ def simulate(patient: Patient, params: Parameters, seed: int, start: int, stop: 
 _WORK: dict[str, Any] = {}
 
 
-def _init(patient: Patient, params: Parameters, seed: int) -> None:
-    _WORK.update(patient=patient, params=params, seed=seed)
+def _init(patient: Patient, params: Parameters, seed: int, engine: str) -> None:
+    _WORK.update(patient=patient, params=params, seed=seed, engine=engine)
 
 
 def _chunk(bounds: tuple[int, int]) -> Tally:
-    return simulate(_WORK["patient"], _WORK["params"], _WORK["seed"], *bounds)
+    return simulate(_WORK["patient"], _WORK["params"], _WORK["seed"], *bounds, engine=_WORK["engine"])
 
 
 def chunks(n: int, workers: int) -> list[tuple[int, int]]:
@@ -475,6 +482,7 @@ def run_cohort(
     seed: int = 1,
     workers: int = 1,
     progress: Callable[[int], object] | None = None,
+    engine: str = "fast",
 ) -> Tally:
     """N patients like `patient`; the same tally whatever `workers` (draws keyed by patient index)."""
     ranges = chunks(n, workers)
@@ -482,13 +490,15 @@ def run_cohort(
     count = min(workers, len(ranges), os.cpu_count() or 1)
     if count <= 1:
         for bounds in ranges:
-            tally.merge(simulate(patient, params, seed, *bounds))
+            tally.merge(simulate(patient, params, seed, *bounds, engine=engine))
             if progress is not None:
                 progress(bounds[1] - bounds[0])
         return tally
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(count, mp_context=context, initializer=_init, initargs=(patient, params, seed)) as pool:
+    with ProcessPoolExecutor(
+        count, mp_context=context, initializer=_init, initargs=(patient, params, seed, engine)
+    ) as pool:
         futures = {pool.submit(_chunk, bounds): bounds for bounds in ranges}
         for future in as_completed(futures):
             tally.merge(future.result())  # counts and integer histograms: any order gives the same sums

@@ -6,11 +6,11 @@ Guards read a Case and nothing else; the engine replaces it, never mutates it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypedDict
 
-from .patient import Patient
+from .patient import Patient, amend
 
 
 class Intent(StrEnum):
@@ -208,7 +208,7 @@ class Case:
     course: Course = field(default_factory=Course)
 
     def with_course(self, **changes: Any) -> Case:
-        return replace(self, course=replace(self.course, **changes))
+        return Case(self.patient, amend(self.course, changes))
 
     def with_patient(self, changes: Mapping[str, Any]) -> Case:
-        return replace(self, patient=self.patient.updated(changes))
+        return Case(self.patient.updated(changes), self.course)

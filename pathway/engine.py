@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from transitions import EventData, Machine
 
@@ -26,6 +26,7 @@ from .course import Case, Finding
 from .errors import Problem
 from .findings import validate
 from .guards import Guard, Verdict
+from .patient import amend
 from .pitfalls import Alert
 from .rules import RULES, ordered
 from .schema import MAX_FINDINGS
@@ -410,35 +411,43 @@ def _drive(trajectory: Trajectory, case: Case, state: str, source: FindingSource
     while not d.STATES[model.state].terminal:
         if not _advance(model, trajectory, source):
             return
+    _check_leftover(source, trajectory, model.state, len(trajectory.steps))
+    trajectory.ended = "terminal"
+
+
+def _check_leftover(source: FindingSource, trajectory: Trajectory, state: str, steps: int) -> None:
     leftover = source.leftover()
     if leftover:
         first = leftover[0]
         raise Parted(
             Problem(
                 first.where,
-                f"never read: the pathway ended at {model.state} (step {len(trajectory.steps)})",
+                f"never read: the pathway ended at {state} (step {steps})",
                 f"an entry at {first.at}",
                 "no entries after a terminal state",
                 first.line,
             ),
             trajectory,
         )
-    trajectory.ended = "terminal"
 
 
-def _advance(model: PatientModel, trajectory: Trajectory, source: FindingSource) -> bool:
-    here = d.STATES[model.state]
-    if len(trajectory.steps) >= MAX_STEPS:
+def _check_length(trajectory: Trajectory, steps: int, state: str) -> None:
+    if steps >= MAX_STEPS:
         raise Stalled(
             Problem(
                 "(pathway)",
                 f"the replay reached {MAX_STEPS} steps, the most a trajectory takes (D-STEP-LIMIT)",
-                f"step {MAX_STEPS + 1} from {here.name}",
+                f"step {MAX_STEPS + 1} from {state}",
                 f"an end within {MAX_STEPS} steps",
             ),
             trajectory,
         )
-    case = model.case
+
+
+def _read(
+    here: d.State, case: Case, source: FindingSource, trajectory: Trajectory
+) -> tuple[Case, Finding | None, list[Finding]] | None:
+    """The findings `here` reads, validated, and the case after them; None when the source has none."""
     finding: Finding | None = None
     earlier: list[Finding] = []
     reading = here.reading
@@ -450,30 +459,41 @@ def _advance(model: PatientModel, trajectory: Trajectory, source: FindingSource)
         if got is None:
             trajectory.ended = "awaiting-finding"
             trajectory.awaiting = reading.words
-            return False
+            return None
         if finding is not None:
             earlier.append(finding)
         finding = got
         case = read_finding(case, got, here.name)
         if not reading.again:
             break
-    pathway = pathway_of(case)
-    options = evaluate(here.name, case)
-    winner = next((o for o in options if o.open), None)
-    if winner is None:
-        raise DefinitionError(f"{pathway.name} pathway: no road out of {here.name} is open (a dead end)")
+    return case, finding, earlier
+
+
+@dataclass(frozen=True)
+class Departure:
+    """The case as the patient leaves a state by a road: its month, and the lead to the next state."""
+
+    case: Case
+    month: float
+    lead: float
+    clock: tuple[str, ...]
+
+
+def _depart(here: d.State, case: Case, finding: Finding | None, road: Road) -> Departure:
     dwell, dwell_rules = here.dwell(case)
-    departure = finding.month if finding is not None and finding.month is not None else case.course.month + dwell
-    case = case.with_course(now=departure)
-    lead, lead_rules = winner.road.lead(case)
-    model.case = case
-    model.open = frozenset(o.road.name for o in options if o.open)
-    if not machine(pathway.name).events[here.trigger or ""].trigger(model) or model.arrived is None:
-        raise DefinitionError(f"transitions refused {winner.road.name} from {here.name}")
-    road, plan = model.arrived
-    if road is not winner.road or model.state != road.dest:
-        raise DefinitionError(f"transitions took {road.name}, the definition expected {winner.road.name}")
-    month, r24 = _bevacizumab_clock(case, plan, road, departure + lead)
+    month = finding.month if finding is not None and finding.month is not None else case.course.month + dwell
+    case = case.with_course(now=month)
+    lead, lead_rules = road.lead(case)
+    clock = tuple(dwell_rules if finding is None or finding.month is None else ()) + tuple(lead_rules)
+    return Departure(case, month, lead, clock)
+
+
+def _arrive(
+    here: d.State, left: Departure, finding: Finding | None, road: Road, plan: Plan
+) -> tuple[float, Case, tuple[str, ...]]:
+    """The month of arrival by `road` with its `plan`, the case on arrival and the clock rules (R24)."""
+    case = left.case
+    month, r24 = _bevacizumab_clock(case, plan, road, left.month + left.lead)
     patient = case.patient.updated(plan.patient) if plan.patient else case.patient
     dest = d.STATES[road.dest]
     new_line = "regimen" in plan.course and plan.course["regimen"] != case.course.regimen
@@ -486,13 +506,50 @@ def _advance(model: PatientModel, trajectory: Trajectory, source: FindingSource)
         "steps_without_progress": stuck,
         "came_from": here.name,
     }
-    arrived = Case(patient, replace(case.course, **changes))
-    on_arrival = d.STATES[road.dest].on_arrival(arrived)
+    arrived = Case(patient, amend(case.course, changes))
+    on_arrival = dest.on_arrival(arrived)
     if on_arrival:
-        arrived = Case(patient, replace(arrived.course, **on_arrival))
+        arrived = Case(patient, amend(arrived.course, on_arrival))
+    return month, arrived, left.clock + r24
+
+
+def _check_progress(trajectory: Trajectory, case: Case, states: list[str]) -> None:
+    if case.course.steps_without_progress > STEP_LIMIT:
+        raise Stalled(
+            Problem(
+                "(pathway)",
+                f"{STEP_LIMIT} steps without a finding read, a new line of therapy or an operation (D-STEP-LIMIT)",
+                " > ".join(states[-STEP_LIMIT:]),
+                "progress or an end",
+            ),
+            trajectory,
+        )
+
+
+def _advance(model: PatientModel, trajectory: Trajectory, source: FindingSource) -> bool:
+    """One explained step: every guard of every road evaluated and kept; `transitions` takes the road."""
+    here = d.STATES[model.state]
+    _check_length(trajectory, len(trajectory.steps), here.name)
+    read = _read(here, model.case, source, trajectory)
+    if read is None:
+        return False
+    case, finding, earlier = read
+    pathway = pathway_of(case)
+    options = evaluate(here.name, case)
+    winner = next((o for o in options if o.open), None)
+    if winner is None:
+        raise DefinitionError(f"{pathway.name} pathway: no road out of {here.name} is open (a dead end)")
+    left = _depart(here, case, finding, winner.road)
+    model.case = left.case
+    model.open = frozenset(o.road.name for o in options if o.open)
+    if not machine(pathway.name).events[here.trigger or ""].trigger(model) or model.arrived is None:
+        raise DefinitionError(f"transitions refused {winner.road.name} from {here.name}")
+    road, plan = model.arrived
+    if road is not winner.road or model.state != road.dest:
+        raise DefinitionError(f"transitions took {road.name}, the definition expected {winner.road.name}")
+    month, arrived, clock = _arrive(here, left, finding, road, plan)
     model.case = arrived
     model.arrived = None
-    clock = tuple(dwell_rules if finding is None or finding.month is None else ()) + tuple(lead_rules) + r24
     trajectory.steps.append(
         Step(
             len(trajectory.steps) + 1,
@@ -506,21 +563,88 @@ def _advance(model: PatientModel, trajectory: Trajectory, source: FindingSource)
             arrived,
             clock,
             tuple(earlier),
-            case,
+            left.case,
         )
     )
-    if stuck > STEP_LIMIT:
-        loop = " > ".join(s.state for s in trajectory.steps[-STEP_LIMIT:])
-        raise Stalled(
-            Problem(
-                "(pathway)",
-                f"{STEP_LIMIT} steps without a finding read, a new line of therapy or an operation (D-STEP-LIMIT)",
-                loop,
-                "progress or an end",
-            ),
-            trajectory,
-        )
+    _check_progress(trajectory, arrived, [s.state for s in trajectory.steps])
     return True
+
+
+# --- the fast path: the same definition, for cohorts --------------------------------------------------
+
+
+class Leg(NamedTuple):
+    """One step of a fast trajectory: what a cohort's tally reads of it, no verdicts kept."""
+
+    month: float
+    state: str
+    source: str
+    road: Road
+    finding: Finding | None
+    case: Case  # on arrival
+    before: Case  # the case the road was taken on
+
+
+@dataclass(eq=False, repr=False)
+class Brief:
+    """A trajectory from the fast path: its legs and how it ended (the same fields a Trajectory has)."""
+
+    scenario: str
+    start: Case
+    steps: list[Leg] = field(default_factory=list)
+    ended: str = "terminal"
+    awaiting: str | None = None
+
+    @property
+    def path(self) -> list[str]:
+        return ["referral", *(s.state for s in self.steps)]
+
+    @property
+    def final_state(self) -> str:
+        return self.steps[-1].state if self.steps else "referral"
+
+
+def first_open(state: str, case: Case) -> Road | None:
+    """The road `transitions` would take: the first, in rank order, whose guards' fast forms all pass."""
+    for road in pathway_of(case).roads_from(state):
+        for gd in road.guards:
+            fast = gd.fast
+            if fast is None:
+                raise DefinitionError(f"guard {gd.name} has no fast form")
+            if not fast(case):
+                break
+        else:
+            return road
+    return None
+
+
+def run_fast(start: Case, source: FindingSource, scenario: str = "") -> Brief:
+    """The fast path: the same roads, guards (their fast forms), plans, clocks and findings as `run`,
+    without `transitions`, without the verdicts of the roads not taken. For cohorts; a test holds it
+    to `run` step by step."""
+    brief = Brief(scenario, start)
+    shadow = Trajectory(scenario, start)  # for the problem of a stalled patient
+    case, state, steps = start, "referral", brief.steps
+    while not d.STATES[state].terminal:
+        here = d.STATES[state]
+        _check_length(shadow, len(steps), state)
+        read = _read(here, case, source, shadow)
+        if read is None:
+            brief.ended, brief.awaiting = shadow.ended, shadow.awaiting
+            return brief
+        before, finding, _ = read
+        road = first_open(state, before)
+        if road is None:
+            raise DefinitionError(f"{pathway_of(before).name} pathway: no road out of {state} is open (a dead end)")
+        left = _depart(here, before, finding, road)
+        month, case, _clock = _arrive(here, left, finding, road, road.plan(left.case))
+        state = road.dest
+        steps.append(Leg(month, state, here.name, road, finding, case, left.case))
+        if case.course.steps_without_progress > STEP_LIMIT:
+            _check_progress(shadow, case, [s.state for s in steps])
+    _check_leftover(source, shadow, state, len(steps))
+    brief.ended = "terminal"
+    return brief
 
 
 def _bevacizumab_clock(case: Case, plan: Plan, road: Road, month: float) -> tuple[float, tuple[str, ...]]:

@@ -6,7 +6,9 @@ enumerated field). `pathway lint` builds its grid of patients from these declara
 traces every guard to prove it reads nothing it does not declare.
 
 Every guard is registered by name in GUARDS; roads list guards, and a road is open when all of its
-guards pass. Reasons read as facts ("FLR 25% is below 30%"), so a teacher can read them aloud for
+guards pass. Each guard also has a *fast form* (`fast`): the same predicate as a plain boolean, no
+reasons built, which the cohort fast path (pathway.fast) uses; a test holds the two forms equal on
+every boundary the guard declares and on random patients, and fails if a guard lacks its fast form. Reasons read as facts ("FLR 25% is below 30%"), so a teacher can read them aloud for
 the road taken and for every road blocked.
 """
 
@@ -58,6 +60,7 @@ class Guard:
     test: Callable[[Case], Verdict]
     reads: Reads = field(default_factory=dict)
     context: bool = False  # about the occasion, not the patient: a road it blocks is not narrated as not taken
+    fast: Callable[[Case], bool] | None = None  # the same predicate, without reasons (the cohort fast path)
 
     def __call__(self, case: Case) -> Verdict:
         return self.test(case)
@@ -94,12 +97,17 @@ def mets(n: int) -> str:
 
 
 def guard(
-    name: str, label: str, *rules: str, reads: Reads, context: bool = False
+    name: str,
+    label: str,
+    *rules: str,
+    reads: Reads,
+    context: bool = False,
+    fast: Callable[[Case], bool] | None = None,
 ) -> Callable[[Callable[[Case], Verdict]], Guard]:
-    """Declare and register a guard: `@guard("ecog_2", "ECOG 2", "D-ECOG", reads={...})`."""
+    """Declare and register a guard: `@guard("ecog_2", "ECOG 2", "D-ECOG", reads={...}, fast=...)`."""
 
     def wrap(fn: Callable[[Case], Verdict]) -> Guard:
-        return register(Guard(name, label, tuple(rules), fn, reads, context))
+        return register(Guard(name, label, tuple(rules), fn, reads, context, fast))
 
     return wrap
 
@@ -111,10 +119,12 @@ def negation(of: Guard, name: str, label: str, *rules: str) -> Guard:
         v = of(c)
         return Verdict(not v.passed, v.reasons)
 
-    return register(Guard(name, label, rules or of.rules, test, of.reads))
+    other = of.fast
+    fast = None if other is None else (lambda c: not other(c))
+    return register(Guard(name, label, rules or of.rules, test, of.reads, fast=fast))
 
 
-@guard("always", "otherwise", reads={})
+@guard("always", "otherwise", reads={}, fast=lambda c: True)
 def always(c: Case) -> Verdict:
     """The last road of a state, or the last row of a regimen table: whatever came before failed."""
     return Verdict(True, ())
@@ -129,19 +139,19 @@ def _words(symptoms: tuple[str, ...]) -> str:
 ECOG = "patient.ecog"
 
 
-@guard("ecog_0_1", "ECOG 0-1", "R4", reads={ECOG: (1, 2)})
+@guard("ecog_0_1", "ECOG 0-1", "R4", reads={ECOG: (1, 2)}, fast=lambda c: c.patient.ecog <= 1)
 def ecog_0_1(c: Case) -> Verdict:
     e = c.patient.ecog
     return verdict(e <= 1, f"ECOG {e} allows major surgery (0-1)" if e <= 1 else f"ECOG {e} is above 1")
 
 
-@guard("ecog_2", "ECOG 2", "D-ECOG", reads={ECOG: (1, 2, 3)})
+@guard("ecog_2", "ECOG 2", "D-ECOG", reads={ECOG: (1, 2, 3)}, fast=lambda c: c.patient.ecog == 2)
 def ecog_2(c: Case) -> Verdict:
     e = c.patient.ecog
     return verdict(e == 2, "ECOG 2: fit for systemic therapy, not for major surgery" if e == 2 else f"ECOG {e}, not 2")
 
 
-@guard("ecog_3_4", "ECOG 3-4", "D-ECOG", reads={ECOG: (2, 3)})
+@guard("ecog_3_4", "ECOG 3-4", "D-ECOG", reads={ECOG: (2, 3)}, fast=lambda c: c.patient.ecog >= 3)
 def ecog_3_4(c: Case) -> Verdict:
     e = c.patient.ecog
     return verdict(e >= 3, f"ECOG {e}: too unwell for anticancer therapy" if e >= 3 else f"ECOG {e}, below 3")
@@ -152,6 +162,7 @@ def ecog_3_4(c: Case) -> Verdict:
     "fit for and accepts surgery",
     "R4",
     reads={"patient.fit_for_surgery": EVERY, "patient.refuses_surgery": EVERY},
+    fast=lambda c: c.patient.fit_for_surgery and not c.patient.refuses_surgery,
 )
 def fit_and_willing(c: Case) -> Verdict:
     p = c.patient
@@ -170,6 +181,7 @@ unfit_or_refuses = negation(fit_and_willing, "unfit_or_refuses", "unfit for or r
     "ECOG 2, unfit or refusing surgery",
     "R23",
     reads={ECOG: (1, 2, 3), "patient.fit_for_surgery": EVERY, "patient.refuses_surgery": EVERY},
+    fast=lambda c: c.patient.ecog >= 2 or not c.patient.fit_for_surgery or c.patient.refuses_surgery,
 )
 def unfit_for_major_surgery(c: Case) -> Verdict:
     """R38: ECOG 2 counts as unfit for major surgery, like comorbidities or a refusal (R23)."""
@@ -186,7 +198,9 @@ def unfit_for_major_surgery(c: Case) -> Verdict:
 SITE = "patient.primary.site"
 
 
-@guard("primary_known", "primary site known", "R2", reads={SITE: EVERY})
+@guard(
+    "primary_known", "primary site known", "R2", reads={SITE: EVERY}, fast=lambda c: c.patient.primary.site != "unknown"
+)
 def primary_known(c: Case) -> Verdict:
     site = c.patient.primary.site
     if site == "unknown":
@@ -194,7 +208,19 @@ def primary_known(c: Case) -> Verdict:
     return verdict(True, f"primary site known: {noun(site)}")
 
 
-@guard("biomarkers_known", "biomarkers known", "R3", reads={SITE: EVERY, "patient.biomarkers": EVERY})
+def _biomarkers_known(c: Case) -> bool:
+    profile = profile_of(c.patient.primary.site)
+    b = c.patient.biomarkers
+    return profile is None or all(getattr(b, m.field) != "unknown" for m in profile.markers)
+
+
+@guard(
+    "biomarkers_known",
+    "biomarkers known",
+    "R3",
+    reads={SITE: EVERY, "patient.biomarkers": EVERY},
+    fast=_biomarkers_known,
+)
 def biomarkers_known(c: Case) -> Verdict:
     """R3: the markers each primary's systemic therapy is chosen by (its profile names them)."""
     p = c.patient
@@ -214,6 +240,7 @@ def biomarkers_known(c: Case) -> Verdict:
     "symptomatic primary in place",
     "R25",
     reads={"patient.primary.resected": EVERY, "patient.primary.symptomatic": EVERY},
+    fast=lambda c: not c.patient.primary.resected and c.patient.primary.symptomatic,
 )
 def symptomatic_primary_in_place(c: Case) -> Verdict:
     p = c.patient.primary
@@ -224,7 +251,13 @@ def symptomatic_primary_in_place(c: Case) -> Verdict:
     return verdict(True, "the primary in place is symptomatic (bleeding, obstruction or perforation)")
 
 
-@guard("primary_in_place", "primary still in place", "R26", reads={"patient.primary.resected": EVERY})
+@guard(
+    "primary_in_place",
+    "primary still in place",
+    "R26",
+    reads={"patient.primary.resected": EVERY},
+    fast=lambda c: not c.patient.primary.resected,
+)
 def primary_in_place(c: Case) -> Verdict:
     resected = c.patient.primary.resected
     return verdict(not resected, "the primary is resected" if resected else "the primary is still in place")
@@ -238,20 +271,40 @@ FLR = "patient.liver.flr_percent"
 EHD = "patient.extrahepatic"
 
 
-@guard("r0_achievable", "R0 achievable", "R4", reads={"patient.liver.r0_achievable": EVERY})
+@guard(
+    "r0_achievable",
+    "R0 achievable",
+    "R4",
+    reads={"patient.liver.r0_achievable": EVERY},
+    fast=lambda c: c.patient.liver.r0_achievable,
+)
 def r0_achievable(c: Case) -> Verdict:
     ok = c.patient.liver.r0_achievable
     return verdict(ok, "R0 resection achievable for all disease" if ok else "R0 resection not achievable")
 
 
-@guard("at_most_10_lesions", "<= 10 metastases", "R4", "R6", reads={LESIONS: (10, 11)})
+@guard(
+    "at_most_10_lesions",
+    "<= 10 metastases",
+    "R4",
+    "R6",
+    reads={LESIONS: (10, 11)},
+    fast=lambda c: c.patient.liver.lesions <= MAX_RESECTABLE_LESIONS,
+)
 def at_most_10_lesions(c: Case) -> Verdict:
     n = c.patient.liver.lesions
     ok = n <= MAX_RESECTABLE_LESIONS
     return verdict(ok, f"{mets(n)}, at most 10" if ok else f"{n} metastases exceed 10")
 
 
-@guard("flr_at_least_30", "FLR >= 30%", "R4", "R6", reads={FLR: (29.9, 30)})
+@guard(
+    "flr_at_least_30",
+    "FLR >= 30%",
+    "R4",
+    "R6",
+    reads={FLR: (29.9, 30)},
+    fast=lambda c: c.patient.liver.flr_percent >= FLR_MIN_PERCENT,
+)
 def flr_at_least_30(c: Case) -> Verdict:
     f = c.patient.liver.flr_percent
     ok = f >= FLR_MIN_PERCENT
@@ -261,7 +314,13 @@ def flr_at_least_30(c: Case) -> Verdict:
 flr_below_30 = negation(flr_at_least_30, "flr_below_30", "FLR < 30%", "R20", "R21")
 
 
-@guard("no_unresectable_ehd", "no unresectable EHD", "R4", reads={EHD: EVERY})
+@guard(
+    "no_unresectable_ehd",
+    "no unresectable EHD",
+    "R4",
+    reads={EHD: EVERY},
+    fast=lambda c: c.patient.extrahepatic != "unresectable",
+)
 def no_unresectable_ehd(c: Case) -> Verdict:
     e = c.patient.extrahepatic
     if e == "unresectable":
@@ -274,10 +333,15 @@ def no_unresectable_ehd(c: Case) -> Verdict:
 unresectable_ehd = negation(no_unresectable_ehd, "unresectable_ehd", "unresectable EHD", "R4")
 
 
-@guard("no_ehd", "no EHD", "R23", reads={EHD: EVERY})
+@guard("no_ehd", "no EHD", "R23", reads={EHD: EVERY}, fast=lambda c: c.patient.extrahepatic == "none")
 def no_ehd(c: Case) -> Verdict:
     e = c.patient.extrahepatic
     return verdict(e == "none", "no extrahepatic disease" if e == "none" else f"extrahepatic disease ({e})")
+
+
+def _initially_unresectable(c: Case) -> bool:
+    lv = c.patient.liver
+    return lv.lesions > MAX_RESECTABLE_LESIONS or lv.flr_percent < FLR_MIN_PERCENT or not lv.r0_achievable
 
 
 @guard(
@@ -285,6 +349,7 @@ def no_ehd(c: Case) -> Verdict:
     "> 10 nodules, FLR < 30% or no R0",
     "R6",
     reads={LESIONS: (10, 11), FLR: (29.9, 30), "patient.liver.r0_achievable": EVERY},
+    fast=_initially_unresectable,
 )
 def initially_unresectable(c: Case) -> Verdict:
     lv = c.patient.liver
@@ -300,13 +365,19 @@ def initially_unresectable(c: Case) -> Verdict:
     return verdict(False, "R0 achievable, at most 10 metastases, FLR at least 30%: not initially unresectable")
 
 
-@guard("single_lesion", "single metastasis", "R8", reads={LESIONS: (1, 2)})
+@guard("single_lesion", "single metastasis", "R8", reads={LESIONS: (1, 2)}, fast=lambda c: c.patient.liver.lesions == 1)
 def single_lesion(c: Case) -> Verdict:
     n = c.patient.liver.lesions
     return verdict(n == 1, "a single metastasis" if n == 1 else f"{mets(n)}, not a single one")
 
 
-@guard("largest_below_2cm", "< 2 cm", "R8", reads={LARGEST: (1.9, 2.0)})
+@guard(
+    "largest_below_2cm",
+    "< 2 cm",
+    "R8",
+    reads={LARGEST: (1.9, 2.0)},
+    fast=lambda c: c.patient.liver.largest_cm < SMALL_SOLITARY_CM,
+)
 def largest_below_2cm(c: Case) -> Verdict:
     s = c.patient.liver.largest_cm
     ok = s < SMALL_SOLITARY_CM
@@ -327,7 +398,13 @@ def multifocal_facts(c: Case) -> list[str]:
 MULTIFOCAL_READS: Reads = {LESIONS: (5, 6), "patient.liver.bilobar": EVERY}
 
 
-@guard("not_multifocal", "not multifocal", "R7", reads=MULTIFOCAL_READS)
+@guard(
+    "not_multifocal",
+    "not multifocal",
+    "R7",
+    reads=MULTIFOCAL_READS,
+    fast=lambda c: c.patient.liver.lesions <= MULTIFOCAL_LESIONS and not c.patient.liver.bilobar,
+)
 def not_multifocal(c: Case) -> Verdict:
     facts = multifocal_facts(c)
     if facts:
@@ -350,6 +427,19 @@ def high_risk_features(c: Case) -> list[str]:
     return out
 
 
+def _no_high_risk_features(c: Case) -> bool:
+    p = c.patient
+    lv = p.liver
+    return not (
+        lv.lesions > MULTIFOCAL_LESIONS
+        or lv.bilobar
+        or p.presentation == "synchronous"
+        or p.primary.node_positive
+        or (p.cea_ng_ml is not None and p.cea_ng_ml > CEA_HIGH_RISK)
+        or p.extrahepatic == "resectable"
+    )
+
+
 @guard(
     "no_high_risk_features",
     "no high-risk features",
@@ -362,6 +452,7 @@ def high_risk_features(c: Case) -> list[str]:
         "patient.cea_ng_ml": (200, 200.1),
         EHD: EVERY,
     },
+    fast=_no_high_risk_features,
 )
 def no_high_risk_features(c: Case) -> Verdict:
     found = high_risk_features(c)
@@ -370,7 +461,7 @@ def no_high_risk_features(c: Case) -> Verdict:
     return verdict(True, "no high-risk features")
 
 
-@guard("bilobar", "bilobar", "R21", reads={"patient.liver.bilobar": EVERY})
+@guard("bilobar", "bilobar", "R21", reads={"patient.liver.bilobar": EVERY}, fast=lambda c: c.patient.liver.bilobar)
 def bilobar(c: Case) -> Verdict:
     b = c.patient.liver.bilobar
     return verdict(b, "bilobar disease" if b else "disease confined to one lobe")
@@ -379,7 +470,13 @@ def bilobar(c: Case) -> Verdict:
 one_lobe = negation(bilobar, "one_lobe", "one lobe", "R20")
 
 
-@guard("rfa_eligible_extent", "<= 9 metastases, each <= 4 cm", "R23", reads={LESIONS: (9, 10), LARGEST: (4.0, 4.1)})
+@guard(
+    "rfa_eligible_extent",
+    "<= 9 metastases, each <= 4 cm",
+    "R23",
+    reads={LESIONS: (9, 10), LARGEST: (4.0, 4.1)},
+    fast=lambda c: c.patient.liver.lesions <= RFA_MAX_LESIONS and c.patient.liver.largest_cm <= RFA_MAX_CM,
+)
 def rfa_eligible_extent(c: Case) -> Verdict:
     lv = c.patient.liver
     problems = []
@@ -390,6 +487,17 @@ def rfa_eligible_extent(c: Case) -> Verdict:
     if problems:
         return Verdict(False, tuple(problems))
     return verdict(True, f"{mets(lv.lesions)}, largest {num(lv.largest_cm)} cm: within ablation limits")
+
+
+def _ablation_plan_ok(c: Case) -> bool:
+    lv = c.patient.liver
+    plan = lv.ablation
+    return (
+        plan is not None
+        and not lv.perivascular
+        and plan.largest_cm < ABLATION_MAX_CM
+        and plan.flr_percent >= FLR_MIN_PERCENT
+    )
 
 
 @guard(
@@ -405,6 +513,7 @@ def rfa_eligible_extent(c: Case) -> Verdict:
         ),
         "patient.liver.perivascular": EVERY,
     },
+    fast=_ablation_plan_ok,
 )
 def ablation_plan_ok(c: Case) -> Verdict:
     lv = c.patient.liver
@@ -438,7 +547,11 @@ def response_is(*responses: Response, rules: tuple[str, ...], name: str | None =
             return verdict(False, "no response reported")
         return verdict(r in responses, f"response: {r}" + ("" if r in responses else f" (not {wanted})"))
 
-    return register(Guard(name or f"response_{'_or_'.join(responses)}", wanted, rules, test, reads={RESPONSE: EVERY}))
+    def fast(c: Case) -> bool:
+        return c.course.response in responses
+
+    named = name or f"response_{'_or_'.join(responses)}"
+    return register(Guard(named, wanted, rules, test, reads={RESPONSE: EVERY}, fast=fast))
 
 
 @guard(
@@ -446,6 +559,7 @@ def response_is(*responses: Response, rules: tuple[str, ...], name: str | None =
     "no progression",
     "R4",
     reads={RESPONSE: EVERY, "course.regimen": EVERY, "course.two_stage": EVERY},
+    fast=lambda c: c.course.response != Response.PROGRESSION,
 )
 def no_progression(c: Case) -> Verdict:
     r = c.course.response
@@ -458,7 +572,13 @@ def no_progression(c: Case) -> Verdict:
     return verdict(True, f"no progression (response: {r})" if r else "no progression reported")
 
 
-@guard("not_mixed", "not a mixed response", "R37", reads={RESPONSE: EVERY})
+@guard(
+    "not_mixed",
+    "not a mixed response",
+    "R37",
+    reads={RESPONSE: EVERY},
+    fast=lambda c: c.course.response != Response.MIXED,
+)
 def not_mixed(c: Case) -> Verdict:
     """R37: a mixed response is never 'resectable now': the growing lesions show resistant disease."""
     if c.course.response == Response.MIXED:
@@ -469,7 +589,7 @@ def not_mixed(c: Case) -> Verdict:
 SYMPTOMS = "patient.symptoms"
 
 
-@guard("severe_symptoms", "severe symptoms", "R29", reads={SYMPTOMS: EVERY})
+@guard("severe_symptoms", "severe symptoms", "R29", reads={SYMPTOMS: EVERY}, fast=lambda c: bool(c.patient.symptoms))
 def severe_symptoms(c: Case) -> Verdict:
     s = c.patient.symptoms
     if s:
@@ -477,7 +597,14 @@ def severe_symptoms(c: Case) -> Verdict:
     return verdict(False, "no severe symptoms")
 
 
-@guard("local_symptoms", "biliary obstruction or pain", "R29", "D-SYMPTOMS", reads={SYMPTOMS: EVERY})
+@guard(
+    "local_symptoms",
+    "biliary obstruction or pain",
+    "R29",
+    "D-SYMPTOMS",
+    reads={SYMPTOMS: EVERY},
+    fast=lambda c: any(s in ("biliary_obstruction", "intractable_pain") for s in c.patient.symptoms),
+)
 def local_symptoms(c: Case) -> Verdict:
     local = tuple(s for s in c.patient.symptoms if s in ("biliary_obstruction", "intractable_pain"))
     if local:
@@ -492,11 +619,20 @@ def intent_is(*intents: Intent, rules: tuple[str, ...] = ()) -> Guard:
         i = c.course.intent
         return verdict(i in intents, f"treatment intent: {i}" + ("" if i in intents else f" (not {wanted})"))
 
+    def fast(c: Case) -> bool:
+        return c.course.intent in intents
+
     name = f"intent_{'_or_'.join(intents)}" + (f"_{'_'.join(rules)}" if rules else "")
-    return register(Guard(name, f"{wanted} intent", rules, test, reads={"course.intent": EVERY}))
+    return register(Guard(name, f"{wanted} intent", rules, test, reads={"course.intent": EVERY}, fast=fast))
 
 
-@guard("two_stage_stage1_done", "two-stage: stage 1 done", "R21", reads={"course.two_stage": EVERY})
+@guard(
+    "two_stage_stage1_done",
+    "two-stage: stage 1 done",
+    "R21",
+    reads={"course.two_stage": EVERY},
+    fast=lambda c: c.course.two_stage == TwoStage.STAGE_1_DONE,
+)
 def two_stage_stage1_done(c: Case) -> Verdict:
     done = c.course.two_stage == TwoStage.STAGE_1_DONE
     return verdict(done, "stage 1 of a two-stage hepatectomy is done" if done else "no two-stage plan under way")
@@ -505,7 +641,13 @@ def two_stage_stage1_done(c: Case) -> Verdict:
 no_two_stage_plan = negation(two_stage_stage1_done, "no_two_stage_plan", "no two-stage plan", "R20")
 
 
-@guard("liver_treated", "liver disease treated", "R26", reads={"course.liver_treated": EVERY})
+@guard(
+    "liver_treated",
+    "liver disease treated",
+    "R26",
+    reads={"course.liver_treated": EVERY},
+    fast=lambda c: c.course.liver_treated,
+)
 def liver_treated(c: Case) -> Verdict:
     t = c.course.liver_treated
     return verdict(t, "the liver metastases are resected" if t else "the liver metastases are not treated yet")
@@ -526,12 +668,18 @@ def remaining_postoperative_months(c: Case) -> float:
     return post.months
 
 
+def _postoperative_therapy_due(c: Case) -> bool:
+    regimen = c.course.regimen
+    return regimen is not None and not regimen.continued and remaining_postoperative_months(c) > 0
+
+
 @guard(
     "postoperative_therapy_due",
     "therapy to 6 months due",
     "ADJ",
     "R5",
     reads={SITE: EVERY, "course.regimen": EVERY, "course.systemic_months": (3.0, 6.0)},
+    fast=_postoperative_therapy_due,
 )
 def postoperative_therapy_due(c: Case) -> Verdict:
     regimen = c.course.regimen
@@ -551,7 +699,13 @@ def postoperative_therapy_due(c: Case) -> Verdict:
     return verdict(False, f"{num(given)} months of systemic therapy already given: {total} months complete")
 
 
-@guard("continuing_therapy", "therapy continues", "R39", reads={"course.regimen": EVERY})
+@guard(
+    "continuing_therapy",
+    "therapy continues",
+    "R39",
+    reads={"course.regimen": EVERY},
+    fast=lambda c: c.course.regimen is not None and c.course.regimen.continued,
+)
 def continuing_therapy(c: Case) -> Verdict:
     """R39: a TKI, endocrine or HER2-targeted therapy or a somatostatin analogue goes on."""
     regimen = c.course.regimen
@@ -565,13 +719,21 @@ no_postoperative_therapy_due = negation(
 )
 
 
-@guard("margin_r2", "R2 margin", "R5", "D-R2-MDT", reads={"course.margin": EVERY})
+@guard(
+    "margin_r2", "R2 margin", "R5", "D-R2-MDT", reads={"course.margin": EVERY}, fast=lambda c: c.course.margin == "R2"
+)
 def margin_r2(c: Case) -> Verdict:
     m = c.course.margin
     return verdict(m == "R2", "R2 resection: macroscopic disease left" if m == "R2" else f"margin {m}, not R2")
 
 
-@guard("recurrence_found", "recurrence", "R31", reads={"course.recurrence": EVERY})
+@guard(
+    "recurrence_found",
+    "recurrence",
+    "R31",
+    reads={"course.recurrence": EVERY},
+    fast=lambda c: c.course.recurrence in ("liver_only", "extrahepatic"),
+)
 def recurrence_found(c: Case) -> Verdict:
     r = c.course.recurrence
     if r in ("liver_only", "extrahepatic"):
@@ -579,7 +741,14 @@ def recurrence_found(c: Case) -> Verdict:
     return verdict(False, "no recurrence")
 
 
-@guard("no_recurrence", "no recurrence", "R30", "D-SURVEILLANCE", reads={"course.recurrence": EVERY})
+@guard(
+    "no_recurrence",
+    "no recurrence",
+    "R30",
+    "D-SURVEILLANCE",
+    reads={"course.recurrence": EVERY},
+    fast=lambda c: c.course.recurrence not in ("liver_only", "extrahepatic"),
+)
 def no_recurrence(c: Case) -> Verdict:
     v = recurrence_found(c)
     return Verdict(

@@ -6,7 +6,7 @@ Frozen dataclasses: a trajectory keeps the facts of every step, so it can be bra
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, is_dataclass, replace
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, TypeVar
 
 
@@ -98,9 +98,32 @@ _NESTED: dict[str, type] = {
 }
 
 
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
+
+
+def field_names(cls: type) -> frozenset[str]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = frozenset(f.name for f in fields(cls))
+    return names
+
+
+def amend(obj: _T, changes: Mapping[str, Any]) -> _T:
+    """`dataclasses.replace` for the frozen records of a case (none has `__post_init__` or slots), without
+    running `__init__` again: the engine replaces a case at every step, so this is its hot spot."""
+    names = field_names(type(obj))
+    for key in changes:
+        if key not in names:
+            raise TypeError(f"{type(obj).__name__} has no field {key!r}")
+    new = object.__new__(type(obj))
+    new.__dict__.update(obj.__dict__)
+    new.__dict__.update(changes)
+    return new
+
+
 def _merge(obj: _T, changes: Mapping[str, Any]) -> _T:
     assert is_dataclass(obj) and not isinstance(obj, type)
-    names = {f.name for f in fields(obj)}
+    names = field_names(type(obj))
     values: dict[str, Any] = {}
     for key, value in changes.items():
         if key not in names:
@@ -112,7 +135,7 @@ def _merge(obj: _T, changes: Mapping[str, Any]) -> _T:
             values[key] = tuple(value)
         else:
             values[key] = value
-    return replace(obj, **values)
+    return amend(obj, values)
 
 
 def build(cls: type[_T], data: Mapping[str, Any]) -> _T:

@@ -36,7 +36,14 @@ BONE_CONTROLLED = "the isolated bone metastasis was treated with radiotherapy an
 # --- guards -------------------------------------------------------------------------------------
 
 
-@guard("oligometastatic", "<= 5 metastases", "R33", "D-OLIGO", reads={"patient.liver.lesions": (5, 6)})
+@guard(
+    "oligometastatic",
+    "<= 5 metastases",
+    "R33",
+    "D-OLIGO",
+    reads={"patient.liver.lesions": (5, 6)},
+    fast=lambda c: c.patient.liver.lesions <= OLIGOMETASTATIC_MAX,
+)
 def oligometastatic(c: Case) -> Verdict:
     n = c.patient.liver.lesions
     ok = n <= OLIGOMETASTATIC_MAX
@@ -53,6 +60,9 @@ def oligometastatic(c: Case) -> Verdict:
     "EHD controlled",
     "R33",
     reads={"patient.extrahepatic": EVERY, "patient.extrahepatic_site": EVERY},
+    fast=lambda c: (
+        c.patient.extrahepatic == "none" or c.patient.extrahepatic_site in ("isolated_bone", "solitary_lung")
+    ),
 )
 def ehd_controlled(c: Case) -> Verdict:
     p = c.patient
@@ -63,13 +73,25 @@ def ehd_controlled(c: Case) -> Verdict:
     return verdict(False, f"extrahepatic disease ({p.extrahepatic_site or p.extrahepatic}) is not an allowed exception")
 
 
-@guard("breast_her2_positive", "HER2-positive", "R33", reads={"patient.biomarkers.her2": EVERY})
+@guard(
+    "breast_her2_positive",
+    "HER2-positive",
+    "R33",
+    reads={"patient.biomarkers.her2": EVERY},
+    fast=lambda c: c.patient.biomarkers.her2 == "positive",
+)
 def her2_positive(c: Case) -> Verdict:
     her2 = c.patient.biomarkers.her2
     return verdict(her2 == "positive", f"HER2 {her2}")
 
 
-@guard("hr_positive", "hormone-receptor-positive", "R33", reads={"patient.biomarkers.hormone_receptor": EVERY})
+@guard(
+    "hr_positive",
+    "hormone-receptor-positive",
+    "R33",
+    reads={"patient.biomarkers.hormone_receptor": EVERY},
+    fast=lambda c: c.patient.biomarkers.hormone_receptor == "positive",
+)
 def hr_positive(c: Case) -> Verdict:
     hr = c.patient.biomarkers.hormone_receptor
     return verdict(hr == "positive", f"hormone receptor {hr}")
@@ -80,6 +102,7 @@ def hr_positive(c: Case) -> Verdict:
     ">= 6 months of systemic therapy",
     "R40",
     reads={"course.systemic_months": (3.0, 6.0)},
+    fast=lambda c: c.course.systemic_months >= SYSTEMIC_BEFORE_SURGERY,
 )
 def six_months_of_systemic_therapy(c: Case) -> Verdict:
     given = c.course.systemic_months
@@ -87,7 +110,13 @@ def six_months_of_systemic_therapy(c: Case) -> Verdict:
     return verdict(ok, f"{num(given)} months on the current line" + (" (at least 6)" if ok else ": not yet 6"))
 
 
-@guard("recurred_on_therapy", "recurred on systemic therapy", "R33", reads={"course.failed_line": EVERY})
+@guard(
+    "recurred_on_therapy",
+    "recurred on systemic therapy",
+    "R33",
+    reads={"course.failed_line": EVERY},
+    fast=lambda c: c.course.failed_line is not None,
+)
 def recurred_on_therapy(c: Case) -> Verdict:
     line = c.course.failed_line
     return verdict(line is not None, f"recurred on {line.name}" if line else "no earlier line failed")

@@ -575,6 +575,7 @@ progression_at_volumetry = g.response_is(Response.PROGRESSION, rules=("R41",), n
     "D-URGENT-REVIEW",
     reads={"course.urgent_review": g.EVERY},
     context=True,
+    fast=lambda c: c.course.urgent_review,
 )
 def urgent_review(c: Case) -> g.Verdict:
     on = c.course.urgent_review

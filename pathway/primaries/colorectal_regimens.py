@@ -17,7 +17,13 @@ FOLFIRI_BEV = Regimen("FOLFIRI + bevacizumab", bevacizumab=True)
 MDT_NEXT_LINE = Regimen("Next-line systemic therapy chosen by the MDT")
 
 
-@guard("dmmr", "dMMR/MSI-H", "R11", reads={"patient.biomarkers.mmr": EVERY})
+@guard(
+    "dmmr",
+    "dMMR/MSI-H",
+    "R11",
+    reads={"patient.biomarkers.mmr": EVERY},
+    fast=lambda c: c.patient.biomarkers.mmr == "dMMR",
+)
 def dmmr(c: Case) -> Verdict:
     m = c.patient.biomarkers.mmr
     return Verdict(m == "dMMR", (f"{m}: " + ("immunotherapy first" if m == "dMMR" else "chemotherapy"),))
@@ -31,6 +37,7 @@ pmmr = negation(dmmr, "pmmr", "pMMR")
     "oxaliplatin failed <= 12 months",
     "R12",
     reads={"patient.oxaliplatin_failure_months": (None, 12, 13)},
+    fast=lambda c: (m := c.patient.oxaliplatin_failure_months) is not None and m <= OXALIPLATIN_FAILURE_MONTHS,
 )
 def oxaliplatin_failed(c: Case) -> Verdict:
     months = c.patient.oxaliplatin_failure_months
@@ -46,6 +53,7 @@ def oxaliplatin_failed(c: Case) -> Verdict:
     "anti-EGFR failed <= 12 months",
     "R13b",
     reads={"patient.anti_egfr_failure_months": (None, 12, 13)},
+    fast=lambda c: (m := c.patient.anti_egfr_failure_months) is not None and m <= OXALIPLATIN_FAILURE_MONTHS,
 )
 def anti_egfr_failed(c: Case) -> Verdict:
     months = c.patient.anti_egfr_failure_months
@@ -56,7 +64,13 @@ def anti_egfr_failed(c: Case) -> Verdict:
     return Verdict(within, (text + (" (within 12): bevacizumab instead" if within else " (beyond 12)"),))
 
 
-@guard("failed_on_oxaliplatin", "recurred on oxaliplatin", "D-NEXT-LINE", reads={"course.failed_line": EVERY})
+@guard(
+    "failed_on_oxaliplatin",
+    "recurred on oxaliplatin",
+    "D-NEXT-LINE",
+    reads={"course.failed_line": EVERY},
+    fast=lambda c: c.course.failed_line is not None and c.course.failed_line.oxaliplatin,
+)
 def failed_on_oxaliplatin(c: Case) -> Verdict:
     line = c.course.failed_line
     ok = line is not None and line.oxaliplatin
@@ -70,6 +84,7 @@ def failed_on_oxaliplatin(c: Case) -> Verdict:
     "RAS or BRAF mutant",
     "R15",
     reads={"patient.biomarkers.ras": EVERY, "patient.biomarkers.braf": EVERY},
+    fast=lambda c: c.patient.biomarkers.ras == "mutant" or c.patient.biomarkers.braf == "mutant",
 )
 def ras_or_braf_mutant(c: Case) -> Verdict:
     b = c.patient.biomarkers
@@ -82,7 +97,13 @@ def ras_or_braf_mutant(c: Case) -> Verdict:
 wild_type = negation(ras_or_braf_mutant, "wild_type", "RAS/BRAF wild-type", "R13", "R14")
 
 
-@guard("left_sided", "left-sided", "R13", reads={"patient.primary.site": EVERY, "patient.primary.side": EVERY})
+@guard(
+    "left_sided",
+    "left-sided",
+    "R13",
+    reads={"patient.primary.site": EVERY, "patient.primary.side": EVERY},
+    fast=lambda c: c.patient.primary.left_sided,
+)
 def left_sided(c: Case) -> Verdict:
     p = c.patient.primary
     side = "rectum (left-sided)" if p.site == "rectum" else f"{p.side}-sided colon"

@@ -31,7 +31,13 @@ OUTCOME = "resection of a solitary gastric metastasis: 5-year survival 23.8%, me
 solitary = g.register(replace(g.single_lesion, name="solitary", label="solitary metastasis", rules=("R34",)))
 
 
-@guard("began_solitary", "treated for a solitary metastasis", "R34", reads={"course.intent": EVERY})
+@guard(
+    "began_solitary",
+    "treated for a solitary metastasis",
+    "R34",
+    reads={"course.intent": EVERY},
+    fast=lambda c: c.course.intent == Intent.PERIOPERATIVE,
+)
 def began_solitary(c: Case) -> Verdict:
     i = c.course.intent
     return verdict(
@@ -42,7 +48,13 @@ def began_solitary(c: Case) -> Verdict:
     )
 
 
-@guard("gastric_her2_positive", "HER2-positive", "R34", reads={"patient.biomarkers.her2": EVERY})
+@guard(
+    "gastric_her2_positive",
+    "HER2-positive",
+    "R34",
+    reads={"patient.biomarkers.her2": EVERY},
+    fast=lambda c: c.patient.biomarkers.her2 == "positive",
+)
 def her2_positive(c: Case) -> Verdict:
     her2 = c.patient.biomarkers.her2
     return verdict(her2 == "positive", f"HER2 {her2}")

@@ -28,7 +28,13 @@ NEXT_TKI = Regimen("Next-line tyrosine kinase inhibitor", kind=RegimenKind.TARGE
 # --- guards -------------------------------------------------------------------------------------
 
 
-@guard("responsive_or_stable", "responsive or stable", "R35", reads={"course.response": EVERY})
+@guard(
+    "responsive_or_stable",
+    "responsive or stable",
+    "R35",
+    reads={"course.response": EVERY},
+    fast=lambda c: c.course.response in (Response.COMPLETE, Response.PARTIAL, Response.STABLE),
+)
 def responsive_or_stable(c: Case) -> Verdict:
     r = c.course.response
     ok = r in (Response.COMPLETE, Response.PARTIAL, Response.STABLE)
@@ -40,6 +46,7 @@ def responsive_or_stable(c: Case) -> Verdict:
     "unifocal progression",
     "R35",
     reads={"course.response": EVERY, "course.progressing_lesions": (None, 1, 2)},
+    fast=lambda c: c.course.response == Response.PROGRESSION and c.course.progressing_lesions == 1,
 )
 def unifocal_progression(c: Case) -> Verdict:
     if c.course.response != Response.PROGRESSION:
@@ -50,7 +57,13 @@ def unifocal_progression(c: Case) -> Verdict:
     return verdict(False, f"progression in {n if n is not None else 'an unstated number of'} lesions: not unifocal")
 
 
-@guard("recurred_on_tki", "recurred on a TKI", "R35", reads={"course.failed_line": EVERY})
+@guard(
+    "recurred_on_tki",
+    "recurred on a TKI",
+    "R35",
+    reads={"course.failed_line": EVERY},
+    fast=lambda c: c.course.failed_line is not None and c.course.failed_line.kind == RegimenKind.TARGETED,
+)
 def recurred_on_tki(c: Case) -> Verdict:
     line = c.course.failed_line
     on = line is not None and line.kind == RegimenKind.TARGETED

@@ -38,7 +38,13 @@ NET_TACE_RESPONSE = "TACE/TAE: 60-95% symptomatic and 50-90% biochemical respons
 # --- guards -------------------------------------------------------------------------------------
 
 
-@guard("sstr_positive", "SSTR-positive", "R32", reads={"patient.biomarkers.sstr": EVERY})
+@guard(
+    "sstr_positive",
+    "SSTR-positive",
+    "R32",
+    reads={"patient.biomarkers.sstr": EVERY},
+    fast=lambda c: c.patient.biomarkers.sstr == "positive",
+)
 def sstr_positive(c: Case) -> Verdict:
     s = c.patient.biomarkers.sstr
     return verdict(s == "positive", f"somatostatin-receptor imaging {s}")
@@ -49,6 +55,7 @@ def sstr_positive(c: Case) -> Verdict:
     "midgut/pancreatic primary in place",
     "R32",
     reads={"patient.primary.resected": EVERY, "patient.primary.subsite": EVERY},
+    fast=lambda c: not c.patient.primary.resected and c.patient.primary.subsite in ("midgut", "pancreas"),
 )
 def midgut_or_pancreas_in_place(c: Case) -> Verdict:
     p = c.patient.primary
@@ -57,6 +64,11 @@ def midgut_or_pancreas_in_place(c: Case) -> Verdict:
     if p.subsite in ("midgut", "pancreas"):
         return verdict(True, f"{p.subsite} primary still in place")
     return verdict(False, f"primary subsite {p.subsite or 'not stated'}: not midgut or pancreatic")
+
+
+def _transplant_candidate(c: Case) -> bool:
+    p = c.patient
+    return p.transplant_candidate and p.grade in ("G1", "G2") and p.primary.resected and p.extrahepatic == "none"
 
 
 @guard(
@@ -70,6 +82,7 @@ def midgut_or_pancreas_in_place(c: Case) -> Verdict:
         "patient.extrahepatic": EVERY,
         "patient.grade": (None, "G2", "G3"),
     },
+    fast=_transplant_candidate,
 )
 def transplant_candidate(c: Case) -> Verdict:
     p = c.patient
@@ -93,6 +106,7 @@ def transplant_candidate(c: Case) -> Verdict:
     "progression or symptoms",
     "R32",
     reads={"course.response": EVERY, "patient.symptoms": EVERY, "patient.functional_syndrome": EVERY},
+    fast=lambda c: c.course.response == Response.PROGRESSION or bool(c.patient.symptoms),
 )
 def progressing_or_symptomatic(c: Case) -> Verdict:
     found = []
@@ -112,6 +126,7 @@ def progressing_or_symptomatic(c: Case) -> Verdict:
     "R32",
     "D-NET-LADDER",
     reads={"course.liver_directed": EVERY, "patient.extrahepatic": EVERY},
+    fast=lambda c: c.course.liver_directed or c.patient.extrahepatic != "none",
 )
 def after_liver_directed_or_ehd(c: Case) -> Verdict:
     if c.course.liver_directed:
@@ -121,7 +136,13 @@ def after_liver_directed_or_ehd(c: Case) -> Verdict:
     return verdict(False, "no liver-directed therapy yet and no extrahepatic disease: TACE/TAE first")
 
 
-@guard("net_grade_3", "grade 3", "D-NET-G3", reads={"patient.grade": (None, "G2", "G3")})
+@guard(
+    "net_grade_3",
+    "grade 3",
+    "D-NET-G3",
+    reads={"patient.grade": (None, "G2", "G3")},
+    fast=lambda c: c.patient.grade == "G3",
+)
 def grade_3(c: Case) -> Verdict:
     grade = c.patient.grade
     return verdict(grade == "G3", f"grade {grade}" if grade else "grade not stated")
