@@ -185,6 +185,17 @@ def _cohort_options(parser: Any, n: int) -> None:
     )
     parser.add_argument("--params", metavar="FILE", help="a YAML file replacing some of the shipped parameters")
     parser.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        default="local",
+        help='local (default): processes on this machine; dask: a Dask cluster (pip install "pathway[dask]")',
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --executor dask: the scheduler to use (tcp://host:8786); without it, a local Dask cluster",
+    )
+    parser.add_argument(
         "--engine",
         choices=("fast", "explained"),
         default="fast",
@@ -605,16 +616,40 @@ def _run_cohort(args: argparse.Namespace, file: str) -> tuple[Any, Any, Any] | N
     except ScenarioError as err:
         _report(err.problems)
         return None
+    if args.scheduler is not None and args.executor != "dask":
+        print(
+            f"pathway cohort: --scheduler: only with --executor dask (got {escape(args.scheduler)}; "
+            "expected --executor dask --scheduler ADDRESS)",
+            file=sys.stderr,
+        )
+        return None
     workers = args.workers or os.cpu_count() or 1
     bar = None
     if sys.stderr.isatty():
         from tqdm import tqdm
 
         bar = tqdm(total=args.n, unit=" patients", file=sys.stderr, leave=False, dynamic_ncols=True)
+    update = bar.update if bar else None
     try:
-        tally = run_cohort(
-            scenario.patient, params, args.n, args.seed, workers, bar.update if bar else None, args.engine
-        )
+        if args.executor == "dask":
+            from .distributed import DaskMissing, run_cohort_dask
+
+            try:
+                tally = run_cohort_dask(
+                    scenario.patient,
+                    params,
+                    args.n,
+                    args.seed,
+                    scheduler=args.scheduler,
+                    workers=workers,
+                    progress=update,
+                    engine=args.engine,
+                )
+            except DaskMissing as err:
+                print(f"pathway cohort: --executor dask: {err}", file=sys.stderr)
+                return None
+        else:
+            tally = run_cohort(scenario.patient, params, args.n, args.seed, workers, update, args.engine)
     except CohortError as err:
         print(f"{escape(file)}: {escape(str(err))}", file=sys.stderr)
         return None

@@ -1,0 +1,81 @@
+"""Cohorts beyond one machine: the same patient-index ranges as a local cohort, run on a Dask cluster.
+
+An optional extra (`pip install "pathway[dask]"`): Dask's distributed scheduler places the work, the
+cohort stays ours. The patient and parameters are scattered to the workers once; each task simulates
+one range of patient indices (pathway.cohort.simulate, the same function a local worker runs) and
+returns its tally; the tallies are merged as they arrive. Counts and integer histograms add up the
+same in any order, so the JSON is the one a local run gives, whatever the cluster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .cohort import Tally, chunks, simulate
+from .parameters import Parameters
+from .patient import Patient
+
+EXTRA = 'the Dask executor needs the dask extra: pip install "pathway[dask]"'
+
+
+class DaskMissing(Exception):
+    def __str__(self) -> str:
+        return EXTRA
+
+
+def available() -> bool:
+    try:
+        import dask.distributed  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def run_cohort_dask(
+    patient: Patient,
+    params: Parameters,
+    n: int,
+    seed: int = 1,
+    *,
+    scheduler: str | None = None,
+    workers: int = 2,
+    client: Any = None,
+    progress: Callable[[int], object] | None = None,
+    engine: str = "fast",
+) -> Tally:
+    """N patients like `patient` on a Dask cluster: `client` if given, else the scheduler at `scheduler`,
+    else a local cluster of `workers` processes started for this cohort."""
+    try:
+        import dask.distributed
+    except ImportError:
+        raise DaskMissing() from None
+    dd: Any = dask.distributed  # partly typed: used through Any
+    cluster = None
+    own = client is None
+    if client is None:
+        if scheduler is None:
+            cluster = dd.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+            client = dd.Client(cluster)
+        else:
+            client = dd.Client(scheduler)
+    try:
+        size = max(1, len(client.nthreads()))
+        ranges = chunks(n, size)
+        shared_patient, shared_params = client.scatter([patient, params], broadcast=True)
+        futures = {
+            client.submit(simulate, shared_patient, shared_params, seed, lo, hi, engine, pure=False): (lo, hi)
+            for lo, hi in ranges
+        }
+        tally = Tally()
+        for future in dd.as_completed(futures):
+            tally.merge(future.result())
+            if progress is not None:
+                lo, hi = futures[future]
+                progress(hi - lo)
+        return tally
+    finally:
+        if own:
+            client.close()
+            if cluster is not None:
+                cluster.close()
