@@ -175,6 +175,13 @@ def _workers(text: str) -> int:
 
 
 MAX_COHORT = 100_000_000
+MAX_PSA = 10_000
+
+
+def _sets(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or len(text) > 5 or not 2 <= int(text) <= MAX_PSA:
+        raise argparse.ArgumentTypeError(f"not a number of parameter sets (got {text!r}; expected 2..{MAX_PSA:,})")
+    return int(text)
 
 
 def _cohort_options(parser: Any, n: int) -> None:
@@ -210,6 +217,22 @@ def _add_cohort(sub: Any) -> None:
     co.add_argument("file", help="scenario YAML file (its patient; its timeline is not used)")
     _cohort_options(co, 1000)
     co.add_argument("--json", action="store_true", help="print the cohort as JSON")
+    co.add_argument(
+        "--psa",
+        type=_sets,
+        metavar="K",
+        help="probabilistic sensitivity: K parameter sets drawn from the parameters' ranges, each outcome's 95%% interval",
+    )
+    co.add_argument(
+        "--tornado",
+        action="store_true",
+        help="one-way sensitivity: each parameter at its low and high; writes DIR/cohorts/<id>-tornado.svg and .png",
+    )
+    co.add_argument(
+        "--out",
+        default="figures",
+        help="with --tornado: output folder (default: figures); nothing is written outside it",
+    )
 
 
 def _add_html(sub: Any) -> None:
@@ -624,11 +647,7 @@ def _run_cohort(args: argparse.Namespace, file: str) -> tuple[Any, Any, Any] | N
         )
         return None
     workers = args.workers or os.cpu_count() or 1
-    bar = None
-    if sys.stderr.isatty():
-        from tqdm import tqdm
-
-        bar = tqdm(total=args.n, unit=" patients", file=sys.stderr, leave=False, dynamic_ncols=True)
+    bar = _bar(args.n)
     update = bar.update if bar else None
     try:
         if args.executor == "dask":
@@ -662,17 +681,64 @@ def _run_cohort(args: argparse.Namespace, file: str) -> tuple[Any, Any, Any] | N
 def _cohort(args: argparse.Namespace) -> int:
     from .cohort import as_json, iter_lines
 
+    out = Path(args.out)
+    if args.tornado and _not_a_folder(out, "--out", "a folder to write figures into"):
+        return EXIT_INVALID
+    if (args.psa or args.tornado) and args.executor == "dask":
+        print(
+            "pathway cohort: --psa and --tornado run on this machine (got --executor dask; expected local)",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
     ran = _run_cohort(args, args.file)
     if ran is None:
         return EXIT_INVALID
     scenario, params, tally = ran
     data = as_json(scenario.id, scenario.patient, tally, params, args.seed)
+    lines = list(iter_lines(data, scenario.title))
+    written: list[Path] = []
+    if args.psa or args.tornado:
+        from . import sensitivity
+
+        workers = args.workers or os.cpu_count() or 1
+        total = sensitivity.patients_needed(params, args.n, args.psa or 0, args.tornado) - args.n
+        bar = _bar(total)
+        update = bar.update if bar else None
+        try:
+            if args.psa:
+                data["psa"] = sensitivity.psa(
+                    scenario.patient, params, tally, args.psa, args.seed, workers, update, args.engine
+                )
+                lines += sensitivity.iter_psa_lines(data["psa"])
+            if args.tornado:
+                data["tornado"] = sensitivity.tornado(
+                    scenario.patient, params, tally, args.seed, workers, update, args.engine
+                )
+                lines += sensitivity.iter_tornado_lines(data["tornado"])
+        finally:
+            if bar is not None:
+                bar.close()
+        if args.tornado:
+            from .figures import write_tornado
+
+            written = write_tornado(out, scenario, data["tornado"], ["svg", "png"])
     if args.json:
         print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        for line in iter_lines(data, scenario.title):
+        for line in lines:
             print(escape(line))
+        for path in written:
+            print(escape(f"wrote {path}"))
     return EXIT_OK
+
+
+def _bar(total: int) -> Any:
+    """A progress bar on a terminal (stderr); None when piped."""
+    if not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit=" patients", file=sys.stderr, leave=False, dynamic_ncols=True)
 
 
 def _render_cohort(args: argparse.Namespace) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -155,3 +156,85 @@ _PENDING: list[tuple[_Job, Path, bool, bool]] = []
 
 def _run_pending(index: int) -> list[Path]:
     return _run(*_PENDING[index])
+
+
+TORNADO_ROWS = 8  # the parameters that move each outcome most
+
+
+def write_tornado(out: Path, scenario: Scenario, data: dict[str, Any], formats: list[str]) -> list[Path]:
+    """The one-way sensitivity of a cohort (`DIR/cohorts/<id>-tornado.<fmt>`): one panel per outcome,
+    its parameters sorted by how far they move it, a bar from the base to the outcome at the parameter's
+    low end and one to its high end."""
+    import matplotlib.pyplot as plt
+
+    from .render import save
+    from .sensitivity import swing
+
+    outcomes = data["outcomes"]
+    cols = 2
+    rows = math.ceil(len(outcomes) / cols)
+    fig = plt.figure(figsize=(17.0, 1.3 + rows * (0.34 * TORNADO_ROWS + 1.0)))
+    fig.text(
+        0.5,
+        1 - 0.3 / fig.get_figheight(),
+        f"One-way sensitivity: {scenario.title}",
+        ha="center",
+        va="top",
+        fontsize=13,
+        fontweight="bold",
+    )
+    fig.text(
+        0.5,
+        1 - 0.62 / fig.get_figheight(),
+        f"{data['n']:,} simulated patients like scenario {scenario.id} (seed {data['seed']}) at each end of each "
+        "parameter's range (pathway/cohort_parameters.yaml), the others at their values.\n"
+        "Blue: the outcome with the parameter at its low end; orange: at its high end; the line: the base case. "
+        f"Each panel: the {TORNADO_ROWS} parameters that move the outcome most (a parameter that does not move it is left out).",
+        ha="center",
+        va="top",
+        fontsize=9,
+        color="#444444",
+        linespacing=1.5,
+    )
+    first = None
+    for i, outcome in enumerate(outcomes):
+        name, unit = outcome["name"], outcome["unit"]
+        scale = 1.0 if unit == "months" else 100.0
+        base = data["base"][name]
+        ranked = sorted(data["parameters"], key=lambda r: (-swing(r, name), r["parameter"]))
+        shown = [r for r in ranked if swing(r, name) > 0][:TORNADO_ROWS]
+        row, col = divmod(i, cols)
+        height = (0.34 * TORNADO_ROWS) / fig.get_figheight()
+        top = 1 - (1.3 + row * (0.34 * TORNADO_ROWS + 1.0) + 0.35) / fig.get_figheight()
+        ax = fig.add_axes((0.235 + col * 0.5, top - height, 0.245, height))
+        first = first or ax
+        words = (
+            f"{outcome['words']}: base {base * scale:.1f}{'%' if unit == 'share' else ''}"
+            if base is not None
+            else outcome["words"]
+        )
+        ax.set_title(words, fontsize=10, loc="left", pad=4)
+        for y, r in enumerate(shown):
+            ends = r["outcomes"][name]
+            for end, colour in (("low", "#4c78a8"), ("high", "#f58518")):
+                value = ends[end]
+                if value is None or base is None:
+                    continue
+                ax.barh(y, (value - base) * scale, left=base * scale, height=0.6, color=colour, alpha=0.85)
+        ax.set_yticks(range(len(shown)))
+        ax.set_yticklabels([f"{r['parameter']} ({r['low']:g} to {r['high']:g})" for r in shown], fontsize=8)
+        ax.set_ylim(TORNADO_ROWS - 0.5, -0.5)
+        if base is not None:
+            ax.axvline(base * scale, color="#222222", linewidth=1)
+        ax.tick_params(axis="x", labelsize=8)
+        ax.set_xlabel("months" if unit == "months" else "%", fontsize=8)
+        if not shown:
+            ax.text(0.5, 0.5, "no parameter with a range moves it", ha="center", va="center", transform=ax.transAxes)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    assert first is not None
+    folder = out / "cohorts"
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"{scenario.id}-tornado.{fmt}" for fmt in formats]  # the id is [a-z0-9-]+
+    save(first, *paths)
+    return paths
