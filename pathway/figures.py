@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -158,7 +157,10 @@ def _run_pending(index: int) -> list[Path]:
     return _run(*_PENDING[index])
 
 
-TORNADO_ROWS = 8  # the parameters that move each outcome most
+TORNADO_ROWS = 8  # at most, the parameters that move each outcome most
+TORNADO_WIDTH = 11.0  # inches: 792 pt, so 9 pt text stays 9 px shown 800 px wide
+ROW_IN = 0.3  # a parameter's row
+PANEL_GAP_IN = 0.95  # a panel's title above, its axis and label below
 
 
 def write_tornado(out: Path, scenario: Scenario, data: dict[str, Any], formats: list[str]) -> list[Path]:
@@ -170,13 +172,18 @@ def write_tornado(out: Path, scenario: Scenario, data: dict[str, Any], formats: 
     from .render import save
     from .sensitivity import swing
 
-    outcomes = data["outcomes"]
-    cols = 2
-    rows = math.ceil(len(outcomes) / cols)
-    fig = plt.figure(figsize=(17.0, 1.3 + rows * (0.34 * TORNADO_ROWS + 1.0)))
+    panels = []
+    for outcome in data["outcomes"]:
+        name = outcome["name"]
+        ranked = sorted(data["parameters"], key=lambda r: (-swing(r, name), r["parameter"]))
+        panels.append((outcome, [r for r in ranked if swing(r, name) > 0][:TORNADO_ROWS]))
+    head = 1.25
+    heights = [ROW_IN * max(1, len(shown)) for _, shown in panels]
+    total = head + sum(h + PANEL_GAP_IN for h in heights) + 0.2
+    fig = plt.figure(figsize=(TORNADO_WIDTH, total))
     fig.text(
         0.5,
-        1 - 0.3 / fig.get_figheight(),
+        1 - 0.25 / total,
         f"One-way sensitivity: {scenario.title}",
         ha="center",
         va="top",
@@ -185,53 +192,54 @@ def write_tornado(out: Path, scenario: Scenario, data: dict[str, Any], formats: 
     )
     fig.text(
         0.5,
-        1 - 0.62 / fig.get_figheight(),
-        f"{data['n']:,} simulated patients like scenario {scenario.id} (seed {data['seed']}) at each end of each "
-        "parameter's range (pathway/cohort_parameters.yaml), the others at their values.\n"
-        "Blue: the outcome with the parameter at its low end; orange: at its high end; the line: the base case. "
-        f"Each panel: the {TORNADO_ROWS} parameters that move the outcome most (a parameter that does not move it is left out).",
+        1 - 0.55 / total,
+        f"{data['n']:,} simulated patients like scenario {scenario.id} (seed {data['seed']}), the same patients at each\n"
+        "end of each parameter's range (pathway/cohort_parameters.yaml), the others at their values. Blue: the\n"
+        "outcome with the parameter at its low end; orange: at its high end; the line: the base case. Each panel\n"
+        f"shows at most the {TORNADO_ROWS} parameters that move its outcome most; one that does not move it is left out.",
         ha="center",
         va="top",
         fontsize=9,
         color="#444444",
-        linespacing=1.5,
+        linespacing=1.4,
     )
     first = None
-    for i, outcome in enumerate(outcomes):
+    top = head + 0.55
+    for (outcome, shown), height in zip(panels, heights, strict=True):
         name, unit = outcome["name"], outcome["unit"]
         scale = 1.0 if unit == "months" else 100.0
         base = data["base"][name]
-        ranked = sorted(data["parameters"], key=lambda r: (-swing(r, name), r["parameter"]))
-        shown = [r for r in ranked if swing(r, name) > 0][:TORNADO_ROWS]
-        row, col = divmod(i, cols)
-        height = (0.34 * TORNADO_ROWS) / fig.get_figheight()
-        top = 1 - (1.3 + row * (0.34 * TORNADO_ROWS + 1.0) + 0.35) / fig.get_figheight()
-        ax = fig.add_axes((0.235 + col * 0.5, top - height, 0.245, height))
+        ax = fig.add_axes((0.36, 1 - (top + height) / total, 0.6, height / total))
         first = first or ax
-        words = (
-            f"{outcome['words']}: base {base * scale:.1f}{'%' if unit == 'share' else ''}"
-            if base is not None
-            else outcome["words"]
-        )
-        ax.set_title(words, fontsize=10, loc="left", pad=4)
+        shown_base = "" if base is None else f": base {base * scale:.1f}{'%' if unit == 'share' else ' months'}"
+        ax.set_title(outcome["words"] + shown_base, fontsize=10.5, loc="left", pad=5)
         for y, r in enumerate(shown):
             ends = r["outcomes"][name]
             for end, colour in (("low", "#4c78a8"), ("high", "#f58518")):
                 value = ends[end]
-                if value is None or base is None:
-                    continue
-                ax.barh(y, (value - base) * scale, left=base * scale, height=0.6, color=colour, alpha=0.85)
+                if value is not None and base is not None:
+                    ax.barh(y, (value - base) * scale, left=base * scale, height=0.62, color=colour, alpha=0.9)
         ax.set_yticks(range(len(shown)))
-        ax.set_yticklabels([f"{r['parameter']} ({r['low']:g} to {r['high']:g})" for r in shown], fontsize=8)
-        ax.set_ylim(TORNADO_ROWS - 0.5, -0.5)
+        ax.set_yticklabels([f"{r['parameter']} ({r['low']:g} to {r['high']:g})" for r in shown], fontsize=9)
+        ax.set_ylim(max(1, len(shown)) - 0.5, -0.5)
         if base is not None:
             ax.axvline(base * scale, color="#222222", linewidth=1)
-        ax.tick_params(axis="x", labelsize=8)
-        ax.set_xlabel("months" if unit == "months" else "%", fontsize=8)
+        ax.tick_params(axis="x", labelsize=9)
+        ax.set_xlabel("months" if unit == "months" else "% (of the denominator in the title)", fontsize=9)
         if not shown:
-            ax.text(0.5, 0.5, "no parameter with a range moves it", ha="center", va="center", transform=ax.transAxes)
+            ax.text(
+                0.5,
+                0.5,
+                "no parameter with a range moves it",
+                ha="center",
+                va="center",
+                fontsize=9,
+                transform=ax.transAxes,
+            )
+            ax.set_yticks([])
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
+        top += height + PANEL_GAP_IN
     assert first is not None
     folder = out / "cohorts"
     folder.mkdir(parents=True, exist_ok=True)
