@@ -651,7 +651,7 @@ def _run_cohort(args: argparse.Namespace, file: str) -> tuple[Any, Any, Any] | N
     update = bar.update if bar else None
     try:
         if args.executor == "dask":
-            from .distributed import DaskMissing, run_cohort_dask
+            from .distributed import DaskMissing, SchedulerUnreachable, run_cohort_dask
 
             try:
                 tally = run_cohort_dask(
@@ -666,6 +666,13 @@ def _run_cohort(args: argparse.Namespace, file: str) -> tuple[Any, Any, Any] | N
                 )
             except DaskMissing as err:
                 print(f"pathway cohort: --executor dask: {err}", file=sys.stderr)
+                return None
+            except SchedulerUnreachable as err:
+                print(
+                    f"pathway cohort: --scheduler: {escape(err.why)} (got {escape(err.address)}; "
+                    "expected the address of a running Dask scheduler, tcp://host:port)",
+                    file=sys.stderr,
+                )
                 return None
         else:
             tally = run_cohort(scenario.patient, params, args.n, args.seed, workers, update, args.engine)

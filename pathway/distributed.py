@@ -19,9 +19,21 @@ from .patient import Patient
 EXTRA = 'the Dask executor needs the dask extra: pip install "pathway[dask]"'
 
 
+CONNECT_TIMEOUT = "10s"
+
+
 class DaskMissing(Exception):
     def __str__(self) -> str:
         return EXTRA
+
+
+class SchedulerUnreachable(Exception):
+    """The scheduler address is not one Dask can use, or nothing answers there."""
+
+    def __init__(self, address: str, why: str):
+        super().__init__(address, why)
+        self.address = address
+        self.why = why
 
 
 def available() -> bool:
@@ -58,7 +70,12 @@ def run_cohort_dask(
             cluster = dd.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
             client = dd.Client(cluster)
         else:
-            client = dd.Client(scheduler)
+            try:
+                client = dd.Client(scheduler, timeout=CONNECT_TIMEOUT)
+            except ValueError as err:  # not an address: "missing port number", an unknown protocol
+                raise SchedulerUnreachable(scheduler, str(err)) from None
+            except OSError as err:  # refused, or no answer within the timeout
+                raise SchedulerUnreachable(scheduler, f"no scheduler answered within {CONNECT_TIMEOUT}") from err
     try:
         size = max(1, len(client.nthreads()))
         ranges = chunks(n, size)

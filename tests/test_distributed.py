@@ -82,3 +82,21 @@ def test_without_dask_the_executor_says_how_to_install_it(
     assert (
         err == 'pathway cohort: --executor dask: the Dask executor needs the dask extra: pip install "pathway[dask]"\n'
     )
+
+
+@pytest.mark.parametrize(
+    ("address", "why"),
+    [
+        ("not an address", "missing port number in address 'not an address'"),
+        ("tcp://127.0.0.1:1", "no scheduler answered within 10s"),
+    ],
+)
+def test_a_scheduler_that_cannot_be_reached_is_exit_2(
+    cluster: Any, address: str, why: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["cohort", str(FILE), "--n", "10", "--executor", "dask", "--scheduler", address]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"pathway cohort: --scheduler: {why} (got {address}; "
+        "expected the address of a running Dask scheduler, tcp://host:port)\n"
+    )
