@@ -222,23 +222,28 @@ def write_tornado(out: Path, scenario: Scenario, data: dict[str, Any], formats: 
         ax.set_yticks(range(len(shown)))
         ax.set_yticklabels([f"{r['parameter']} ({r['low']:g} to {r['high']:g})" for r in shown], fontsize=9)
         ax.set_ylim(max(1, len(shown)) - 0.5, -0.5)
-        if base is not None:
-            ax.axvline(base * scale, color="#222222", linewidth=1)
-        ax.tick_params(axis="x", labelsize=9)
-        ax.set_xlabel("months" if unit == "months" else "% (of the denominator in the title)", fontsize=9)
-        if not shown:
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        if not shown:  # nothing to scale: no axis, only the words
             ax.text(
-                0.5,
+                0.0,
                 0.5,
                 "no parameter with a range moves it",
-                ha="center",
+                ha="left",
                 va="center",
                 fontsize=9,
                 transform=ax.transAxes,
             )
+            ax.set_xticks([])
             ax.set_yticks([])
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
+            for side in ("left", "bottom"):
+                ax.spines[side].set_visible(False)
+            top += height + PANEL_GAP_IN
+            continue
+        if base is not None:
+            ax.axvline(base * scale, color="#222222", linewidth=1)
+        ax.tick_params(axis="x", labelsize=9)
+        ax.set_xlabel("months" if unit == "months" else "% (of the denominator in the title)", fontsize=9)
         top += height + PANEL_GAP_IN
     assert first is not None
     folder = out / "cohorts"

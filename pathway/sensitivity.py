@@ -196,7 +196,7 @@ def iter_psa_lines(data: dict[str, Any]) -> list[str]:
     for o in data["outcomes"].values():
         lines.append(
             f"  {o['words']:<42} base {_show(o['base'], o['unit']):>7}   median {_show(o['median'], o['unit']):>7}   "
-            f"95% interval {_show(o['low'], o['unit'])}-{_show(o['high'], o['unit'])}"
+            f"95% interval {_interval(o)}"
         )
     return lines
 
@@ -217,6 +217,12 @@ def iter_tornado_lines(data: dict[str, Any]) -> list[str]:
                 f"{r['high']:g} -> {_show(ends['high'], unit):>6}"
             )
     return lines
+
+
+def _interval(o: dict[str, Any]) -> str:
+    if o["low"] is None or o["high"] is None:
+        return "-"
+    return f"{_show(o['low'], o['unit'])} to {_show(o['high'], o['unit'])}"
 
 
 def _show(x: float | None, unit: str) -> str:

@@ -161,3 +161,14 @@ def test_tornado_refuses_a_file_for_its_folder(tmp_path: Path, capsys: pytest.Ca
     assert main(["cohort", file, "--n", "20", "--tornado", "--out", str(taken)]) == 2
     assert "--out" in capsys.readouterr().err
     assert taken.read_text(encoding="utf-8") == "x"
+
+
+def test_a_cohort_no_parameter_moves_has_words_not_empty_axes(tmp_path: Path) -> None:
+    """ECOG 3 goes to best supportive care whatever the parameters (D-ECOG): each panel says so."""
+    frail = load(ROOT / "scenarios" / "frail-patient.yaml")
+    base = cohort.run_cohort(frail.patient, PARAMS, 5, 1, 1)
+    data = sensitivity.tornado(frail.patient, PARAMS, base, 1, 1)
+    assert all(sensitivity.swing(r, o.name) == 0 for r in data["parameters"] for o in sensitivity.OUTCOMES)
+    svg = write_tornado(tmp_path, frail, data, ["svg"])[0].read_text(encoding="utf-8")
+    assert svg.count("no parameter with a range moves it") == len(sensitivity.OUTCOMES)
+    assert "best supportive care (of patients): base 100.0%" in svg
