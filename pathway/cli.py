@@ -651,7 +651,7 @@ def _run_cohort(args: argparse.Namespace, file: str) -> tuple[Any, Any, Any] | N
     update = bar.update if bar else None
     try:
         if args.executor == "dask":
-            from .distributed import DaskMissing, SchedulerUnreachable, run_cohort_dask
+            from .distributed import ClusterFailed, DaskMissing, SchedulerUnreachable, run_cohort_dask
 
             try:
                 tally = run_cohort_dask(
@@ -669,8 +669,15 @@ def _run_cohort(args: argparse.Namespace, file: str) -> tuple[Any, Any, Any] | N
                 return None
             except SchedulerUnreachable as err:
                 print(
-                    f"pathway cohort: --scheduler: {escape(err.why)} (got {escape(err.address)}; "
+                    f"pathway cohort: --scheduler: {escape(err.why)} (got {show(err.address)}; "
                     "expected the address of a running Dask scheduler, tcp://host:port)",
+                    file=sys.stderr,
+                )
+                return None
+            except ClusterFailed as err:
+                print(
+                    f"pathway cohort: --executor dask: the cluster could not run the cohort: {escape(err.why)} "
+                    f"(got {escape(err.where)}; expected a scheduler with running workers that import pathway)",
                     file=sys.stderr,
                 )
                 return None
@@ -686,7 +693,7 @@ def _run_cohort(args: argparse.Namespace, file: str) -> tuple[Any, Any, Any] | N
 
 
 def _cohort(args: argparse.Namespace) -> int:
-    from .cohort import as_json, iter_lines
+    from .cohort import CohortError, as_json, iter_lines
 
     out = Path(args.out)
     if args.tornado and _not_a_folder(out, "--out", "a folder to write figures into"):
@@ -722,6 +729,9 @@ def _cohort(args: argparse.Namespace) -> int:
                     scenario.patient, params, tally, args.seed, workers, update, args.engine
                 )
                 lines += sensitivity.iter_tornado_lines(data["tornado"])
+        except CohortError as err:
+            print(f"{escape(args.file)}: {escape(str(err))}", file=sys.stderr)
+            return EXIT_INVALID
         finally:
             if bar is not None:
                 bar.close()

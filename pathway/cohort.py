@@ -430,13 +430,17 @@ def summarise(
 class CohortError(Exception):
     """A patient of the cohort the pathway could not take to an end (a plain message: it crosses processes)."""
 
-    def __init__(self, index: int, message: str):
-        super().__init__(index, message)
+    def __init__(self, index: int, message: str, context: str = ""):
+        super().__init__(index, message, context)
         self.index = index
         self.message = message
+        self.context = context  # which run of an analysis: "psa set 3", "tornado dmmr=0.05"
 
     def __str__(self) -> str:
-        return f"cohort patient {self.index}: {self.message}"
+        return f"{self.context + ': ' if self.context else ''}cohort patient {self.index}: {self.message}"
+
+    def within(self, context: str) -> CohortError:
+        return CohortError(self.index, self.message, context)
 
 
 ENGINES = ("fast", "explained")  # the fast path (pathway.engine.run_fast), or the explained engine it is held to
@@ -444,6 +448,8 @@ ENGINES = ("fast", "explained")  # the fast path (pathway.engine.run_fast), or t
 
 def simulate(patient: Patient, params: Parameters, seed: int, start: int, stop: int, engine: str = "fast") -> Tally:
     """Patients start..stop-1 like `patient`, each with its own random stream, summarised as they end."""
+    if engine not in ENGINES:
+        raise ValueError(f"no engine {engine!r}; one of {', '.join(ENGINES)}")
     tally = Tally()
     drive = run_fast if engine == "fast" else run
     for index in range(start, stop):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .cohort import Tally, chunks, simulate
+from .cohort import CohortError, Tally, chunks, simulate
 from .parameters import Parameters
 from .patient import Patient
 
@@ -33,6 +33,15 @@ class SchedulerUnreachable(Exception):
     def __init__(self, address: str, why: str):
         super().__init__(address, why)
         self.address = address
+        self.why = why
+
+
+class ClusterFailed(Exception):
+    """The cluster could not run the cohort: no workers, a worker lost, a connection dropped."""
+
+    def __init__(self, where: str, why: str):
+        super().__init__(where, why)
+        self.where = where
         self.why = why
 
 
@@ -63,22 +72,27 @@ def run_cohort_dask(
     except ImportError:
         raise DaskMissing() from None
     dd: Any = dask.distributed  # partly typed: used through Any
+    where = scheduler or "a local Dask cluster"
+    ranges = chunks(n, workers if client is None and scheduler is None else 2)
     cluster = None
     own = client is None
-    if client is None:
-        if scheduler is None:
-            cluster = dd.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    futures: dict[Any, tuple[int, int]] = {}
+    try:
+        if client is None and scheduler is None:  # as many processes as the work can use, as locally
+            count = max(1, min(workers, len(ranges)))
+            cluster = dd.LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=":0")
             client = dd.Client(cluster)
-        else:
+        elif client is None:
+            assert scheduler is not None
             try:
                 client = dd.Client(scheduler, timeout=CONNECT_TIMEOUT)
             except ValueError as err:  # not an address: "missing port number", an unknown protocol
                 raise SchedulerUnreachable(scheduler, str(err)) from None
-            except OSError as err:  # refused, or no answer within the timeout
-                raise SchedulerUnreachable(scheduler, f"no scheduler answered within {CONNECT_TIMEOUT}") from err
-    try:
-        size = max(1, len(client.nthreads()))
-        ranges = chunks(n, size)
+            except OSError:  # refused, or no answer within the timeout
+                raise SchedulerUnreachable(scheduler, f"no scheduler answered within {CONNECT_TIMEOUT}") from None
+        if not client.nthreads():
+            raise ClusterFailed(where, "the scheduler has no workers")
+        ranges = chunks(n, len(client.nthreads()))
         shared_patient, shared_params = client.scatter([patient, params], broadcast=True)
         futures = {
             client.submit(simulate, shared_patient, shared_params, seed, lo, hi, engine, pure=False): (lo, hi)
@@ -91,8 +105,14 @@ def run_cohort_dask(
                 lo, hi = futures[future]
                 progress(hi - lo)
         return tally
+    except (CohortError, SchedulerUnreachable, ClusterFailed):
+        raise
+    except Exception as err:  # the cluster's own failures: a lost worker or connection, a timeout
+        raise ClusterFailed(where, f"{type(err).__name__}: {err}".rstrip(": ")) from None
     finally:
-        if own:
+        if client is not None and futures:
+            client.cancel(list(futures))
+        if own and client is not None:
             client.close()
-            if cluster is not None:
-                cluster.close()
+        if cluster is not None:
+            cluster.close()

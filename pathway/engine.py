@@ -621,7 +621,9 @@ def first_open(state: str, case: Case) -> Road | None:
 def run_fast(start: Case, source: FindingSource, scenario: str = "") -> Brief:
     """The fast path: the same roads, guards (their fast forms), plans, clocks and findings as `run`,
     without `transitions`, without the verdicts of the roads not taken. For cohorts; a test holds it
-    to `run` step by step."""
+    to `run` step by step. For sources that never part from the pathway (cohort draws): a stalled
+    patient's problem is the engine's, but a timeline's parting would be explained without the steps
+    (replay a scenario with `run`)."""
     brief = Brief(scenario, start)
     shadow = Trajectory(scenario, start)  # for the problem of a stalled patient
     case, state, steps = start, "referral", brief.steps

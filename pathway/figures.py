@@ -224,11 +224,11 @@ def write_tornado(out: Path, scenario: Scenario, data: dict[str, Any], formats: 
         ax.set_ylim(max(1, len(shown)) - 0.5, -0.5)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-        if not shown:  # nothing to scale: no axis, only the words
+        if not shown or base is None:  # nothing to scale: no axis, only the words
             ax.text(
                 0.0,
                 0.5,
-                "no parameter with a range moves it",
+                "no parameter with a range moves it" if base is not None else "no patients in its denominator",
                 ha="left",
                 va="center",
                 fontsize=9,

@@ -7,7 +7,7 @@ traces every guard to prove it reads nothing it does not declare.
 
 Every guard is registered by name in GUARDS; roads list guards, and a road is open when all of its
 guards pass. Each guard also has a *fast form* (`fast`): the same predicate as a plain boolean, no
-reasons built, which the cohort fast path (pathway.fast) uses; a test holds the two forms equal on
+reasons built, which the cohort fast path (pathway.engine.run_fast) uses; a test holds the two forms equal on
 every boundary the guard declares and on random patients, and fails if a guard lacks its fast form. Reasons read as facts ("FLR 25% is below 30%"), so a teacher can read them aloud for
 the road taken and for every road blocked.
 """

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .cohort import Tally, quantile, run_cohort
+from .cohort import CohortError, Tally, quantile, run_cohort
 from .parameters import Parameter, Parameters
 from .patient import Patient
 
@@ -114,7 +114,10 @@ def psa(
     for k in range(sets):
         chosen = draw_set(params, seed, k)
         drawn.append({p.name: round(chosen.value(p.name), 6) for p in uncertain(params)})
-        runs.append(measured(run_cohort(patient, chosen, n, seed, workers, progress, engine)))
+        try:
+            runs.append(measured(run_cohort(patient, chosen, n, seed, workers, progress, engine)))
+        except CohortError as err:
+            raise err.within(f"psa set {k}") from None
     outcomes: dict[str, Any] = {}
     for o in OUTCOMES:
         clean = [v for r in runs if (v := r[o.name]) is not None]
@@ -151,10 +154,18 @@ def tornado(
     n = base_tally.n
     base = measured(base_tally)
     rows = []
+
+    def at(name: str, value: float) -> dict[str, float | None]:
+        try:
+            return measured(
+                run_cohort(patient, params.with_values(**{name: value}), n, seed, workers, progress, engine)
+            )
+        except CohortError as err:
+            raise err.within(f"tornado {name}={value:g}") from None
+
     for p in uncertain(params):
         assert p.low is not None and p.high is not None
-        low = measured(run_cohort(patient, params.with_values(**{p.name: p.low}), n, seed, workers, progress, engine))
-        high = measured(run_cohort(patient, params.with_values(**{p.name: p.high}), n, seed, workers, progress, engine))
+        low, high = at(p.name, p.low), at(p.name, p.high)
         rows.append(
             {
                 "parameter": p.name,

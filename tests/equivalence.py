@@ -23,8 +23,8 @@ def fingerprint(trajectory: Trajectory | Brief) -> tuple[Any, ...]:
 def outcome(drive: Any, case: Case, seed: int, limit: int) -> tuple[Any, ...]:
     try:
         return ("ran", fingerprint(drive(case, RandomFindings(random.Random(seed), limit), "eq")))
-    except Parted as parted:  # Stalled too
-        return ("stalled", parted.problem.message)
+    except Parted as parted:  # Stalled too: the same loop, named the same way
+        return ("stalled", parted.problem.format())
     except DefinitionError as err:
         return ("definition", str(err))
 

@@ -32,7 +32,7 @@ def cluster() -> Iterator[Any]:
         if os.environ.get("CI") == "true":
             pytest.fail(reason)
         pytest.skip(reason)
-    local = _dask().LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    local = _dask().LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0")
     yield local
     local.close()
 
@@ -97,6 +97,27 @@ def test_a_scheduler_that_cannot_be_reached_is_exit_2(
     assert main(["cohort", str(FILE), "--n", "10", "--executor", "dask", "--scheduler", address]) == 2
     err = capsys.readouterr().err
     assert err == (
-        f"pathway cohort: --scheduler: {why} (got {address}; "
+        f"pathway cohort: --scheduler: {why} (got {address!r}; "
         "expected the address of a running Dask scheduler, tcp://host:port)\n"
     )
+
+
+def test_a_scheduler_without_workers_is_exit_2(cluster: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = _dask().LocalCluster(n_workers=0, processes=True, dashboard_address=":0")
+    try:
+        args = ["cohort", str(FILE), "--n", "10", "--executor", "dask", "--scheduler", empty.scheduler_address]
+        assert main(args) == 2
+    finally:
+        empty.close()
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "pathway cohort: --executor dask: the cluster could not run the cohort: the scheduler has no workers (got tcp://"
+    )
+
+
+def test_the_command_line_starts_a_local_dask_cluster(cluster: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    common = ["cohort", str(FILE), "--n", "120", "--json", "--workers", "2"]
+    assert main(common) == 0
+    local = json.loads(capsys.readouterr().out)
+    assert main([*common, "--executor", "dask"]) == 0
+    assert json.loads(capsys.readouterr().out) == local

@@ -176,5 +176,6 @@ def test_a_stalled_patient_is_stalled_on_both(monkeypatch: pytest.MonkeyPatch) -
     for drive in (run, run_fast):
         with pytest.raises(engine.Stalled) as err:
             drive(Case(patient), RandomFindings(random.Random(5)))
-        outcomes.append(err.value.problem.message)
+        outcomes.append(err.value.problem.format())
     assert outcomes[0] == outcomes[1] and "D-STEP-LIMIT" in outcomes[0]
+    assert "(got staging;" in outcomes[0]  # the loop: the one step taken, referral to staging

@@ -43,13 +43,16 @@ def test_a_parameter_set_draws_each_uncertain_parameter_within_its_range() -> No
     assert [other.value(p.name) for p in varied] != [sets[7].value(p.name) for p in varied]
 
 
-def test_triangular_draws_centre_on_the_value() -> None:
-    """The mode is the parameter's value: a range skewed above it draws mostly above it, less than its midpoint."""
-    skewed = PARAMS.items["recurrence_after_resection"]
-    assert skewed.low == 0.5 and skewed.value == 0.6 and skewed.high == 0.7
-    values = [sensitivity.draw_set(PARAMS, 3, k).value("recurrence_after_resection") for k in range(400)]
+def test_triangular_draws_have_the_value_as_their_mode() -> None:
+    """A range skewed around the value: the draws' mean is (low + value + high) / 3, not the midpoint
+    (a uniform draw, or a triangular one ignoring the mode, would give the midpoint)."""
+    skewed = PARAMS.items["median_months_to_supportive_care_net"]
+    assert (skewed.low, skewed.value, skewed.high) == (36.0, 60.0, 96.0)
+    values = [sensitivity.draw_set(PARAMS, 3, k).value(skewed.name) for k in range(2000)]
     mean = sum(values) / len(values)
-    assert abs(mean - 0.6) < 0.01  # (0.5 + 0.6 + 0.7) / 3
+    assert abs(mean - 64.0) < 1.0 and abs(mean - 66.0) > 1.0
+    below = sum(v < 60.0 for v in values) / len(values)
+    assert abs(below - 24 / 60) < 0.04  # the share below the mode: (value - low) / (high - low)
 
 
 def test_psa_reports_each_outcome_with_its_interval() -> None:
@@ -170,5 +173,29 @@ def test_a_cohort_no_parameter_moves_has_words_not_empty_axes(tmp_path: Path) ->
     data = sensitivity.tornado(frail.patient, PARAMS, base, 1, 1)
     assert all(sensitivity.swing(r, o.name) == 0 for r in data["parameters"] for o in sensitivity.OUTCOMES)
     svg = write_tornado(tmp_path, frail, data, ["svg"])[0].read_text(encoding="utf-8")
-    assert svg.count("no parameter with a range moves it") == len(sensitivity.OUTCOMES)
+    # Recurrence and re-resection have no denominator (no one is resected): they say that instead.
+    assert svg.count("no parameter with a range moves it") == len(sensitivity.OUTCOMES) - 2
+    assert svg.count("no patients in its denominator") == 2
     assert "best supportive care (of patients): base 100.0%" in svg
+
+
+def test_a_patient_an_analysis_cannot_finish_names_its_run(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A drawn finding the engine refuses, in a PSA set: one line naming the set and the patient, exit 2."""
+    from pathway.course import Case, Finding
+
+    real = cohort._DRAWS["surgery"]
+    shipped = PARAMS.value("recurrence_after_resection")
+
+    def refused_after_the_base(self: cohort.CohortSource, case: Case, origin: str) -> Finding | None:
+        if self.params.value("recurrence_after_resection") != shipped:  # a parameter set, not the base
+            return Finding("surgery", origin=origin)  # no margin: the engine refuses it
+        return real(self, case, origin)
+
+    monkeypatch.setitem(cohort._DRAWS, "surgery", refused_after_the_base)
+    file = str(ROOT / "scenarios" / "perioperative-folfox.yaml")
+    assert main(["cohort", file, "--n", "30", "--workers", "1", "--psa", "2"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"{file}: psa set 0: cohort patient ") and "margin" in err
+    assert "Traceback" not in err
