@@ -9,7 +9,10 @@ same in any order, so the JSON is the one a local run gives, whatever the cluste
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from .cohort import CohortError, Tally, chunks, simulate
@@ -43,6 +46,23 @@ class ClusterFailed(Exception):
         super().__init__(where, why)
         self.where = where
         self.why = why
+
+
+@cache
+def code_fingerprint() -> str:
+    """A digest of this installation's pathway (its code, tables and parameter file): a worker that
+    imports another pathway would give other answers, so its digest must be the same."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".yaml", ".json") and p.is_file()):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _worker_fingerprint() -> str:
+    from pathway.distributed import code_fingerprint
+
+    return code_fingerprint()
 
 
 def available() -> bool:
@@ -92,6 +112,9 @@ def run_cohort_dask(
                 raise SchedulerUnreachable(scheduler, f"no scheduler answered within {CONNECT_TIMEOUT}") from None
         if not client.nthreads():
             raise ClusterFailed(where, "the scheduler has no workers")
+        theirs = set(client.run(_worker_fingerprint).values())
+        if theirs != {code_fingerprint()}:
+            raise ClusterFailed(where, "its workers import another version of pathway than this one")
         ranges = chunks(n, len(client.nthreads()))
         shared_patient, shared_params = client.scatter([patient, params], broadcast=True)
         futures = {

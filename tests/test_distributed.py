@@ -121,3 +121,18 @@ def test_the_command_line_starts_a_local_dask_cluster(cluster: Any, capsys: pyte
     local = json.loads(capsys.readouterr().out)
     assert main([*common, "--executor", "dask"]) == 0
     assert json.loads(capsys.readouterr().out) == local
+
+
+def test_workers_running_another_pathway_are_refused(
+    cluster: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Workers whose pathway differs from this one would give other answers: refused, exit 2."""
+    assert distributed.code_fingerprint() == distributed.code_fingerprint()  # cached, and stable
+    monkeypatch.setattr(distributed, "code_fingerprint", lambda: "another pathway")
+    args = ["cohort", str(FILE), "--n", "10", "--executor", "dask", "--scheduler", cluster.scheduler_address]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "pathway cohort: --executor dask: the cluster could not run the cohort: "
+        "its workers import another version of pathway than this one (got tcp://"
+    )
